@@ -72,8 +72,9 @@ struct gn_bmca_input {
 
 /*
  * The state decision algorithm (1588 9.3.3, figure 26), with linuxptp's
- * handling of slave-only (never M*/P*: LISTENING unless S1) and
- * master-only (always M*, never S1/P*).
+ * handling of slave-only (the same decision; the slave-only state machine
+ * of fsm.c turns every recommendation but S1 into LISTENING) and
+ * master-only (always M1, M2 or M3, never S1, P1 or P2).
  */
 enum gn_bmca_decision gn_bmca_state_decision(const struct gn_bmca_input *in);
 

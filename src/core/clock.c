@@ -1,1 +1,561 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * clock.c - the clock half of the protocol engine: data sets, the BMCA
+ * across all ports, the servo and the offset log/summary.
+ *
+ * Sans-IO: everything outside goes through the host's gn_env table.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "clock.h"
+
+void gn_port_config_default(struct gn_port_config *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->log_announce_interval = 1;
+	pc->log_sync_interval = 0;
+	pc->log_min_delay_req_interval = 0;
+	pc->log_min_pdelay_req_interval = 0;
+	pc->announce_receipt_timeout = 3;
+	pc->sync_receipt_timeout = 0;
+	pc->delay_mechanism = GN_DM_E2E;
+	pc->transport_specific = 0;
+	pc->neighbor_prop_delay_thresh_ns = 20000000;
+	pc->fault_reset_interval = 4;
+	pc->delay_filter = GN_FILTER_MOVING_MEDIAN;
+	pc->delay_filter_length = 10;
+	pc->minor_version = 1;
+}
+
+void gn_clock_config_default(struct gn_clock_config *cc)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->priority1 = 128;
+	cc->priority2 = 128;
+	cc->quality.clock_class = 248;
+	cc->quality.clock_accuracy = 0xFE;
+	cc->quality.offset_scaled_log_variance = 0xFFFF;
+	cc->two_step = true;
+	cc->max_steps_removed = 255;
+	cc->utc_offset = 37;
+	cc->time_source = GN_TS_INTERNAL_OSCILLATOR;
+	gn_servo_config_default(&cc->servo);
+}
+
+void gn_clock_log(const struct gn_clock *c, enum gn_log_level level,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->env->vlog)
+		return;
+	va_start(ap, fmt);
+	c->env->vlog(c->env->ctx, level, fmt, ap);
+	va_end(ap);
+}
+
+void gn_clock_notify(const struct gn_clock *c, const struct gn_notice *n)
+{
+	if (c->env->notify)
+		c->env->notify(c->env->ctx, n);
+}
+
+static void clock_update_d0(struct gn_clock *c)
+{
+	if (c->dds.slave_only)
+		c->dds.quality.clock_class = 255;
+}
+
+static void clock_time_properties_local(struct gn_clock *c)
+{
+	memset(&c->tpds, 0, sizeof(c->tpds));
+	c->tpds.current_utc_offset = c->cfg.utc_offset;
+	c->tpds.ptp_timescale = true;
+	c->tpds.time_source = c->cfg.time_source;
+}
+
+int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
+		  struct gn_port *ports, const struct gn_port_config *port_cfgs,
+		  unsigned nports, const struct gn_env *env, uint64_t seed)
+{
+	unsigned i;
+
+	memset(c, 0, sizeof(*c));
+	c->env = env;
+	c->cfg = *cfg;
+	if (nports == 0 || nports > 0xFFFE) {
+		gn_clock_log(c, GN_LOG_ERR, "a clock needs 1..65534 ports");
+		return -EINVAL;
+	}
+	if (nports > 1 && cfg->slave_only) {
+		/* linuxptp allows it but it is a boundary clock that never
+		 * serves anybody; it is still legal, so only warn. */
+		gn_clock_log(c, GN_LOG_WARNING,
+			     "slaveOnly with %u ports: no port will serve time",
+			     nports);
+	}
+	gn_rng_seed(&c->rng, seed);
+
+	c->dds.two_step = cfg->two_step;
+	c->dds.slave_only = cfg->slave_only;
+	c->dds.number_ports = (uint16_t)nports;
+	c->dds.priority1 = cfg->priority1;
+	c->dds.priority2 = cfg->priority2;
+	c->dds.quality = cfg->quality;
+	c->dds.identity = cfg->identity;
+	c->dds.domain = cfg->domain;
+	clock_update_d0(c);
+
+	c->pds.parent_port.clock = cfg->identity;
+	c->pds.parent_port.port = 0;
+	c->pds.observed_parent_offset_scaled_log_variance = 0xFFFF;
+	c->pds.observed_parent_clock_phase_change_rate = 0x7FFFFFFF;
+	c->pds.gm_priority1 = c->dds.priority1;
+	c->pds.gm_priority2 = c->dds.priority2;
+	c->pds.gm_quality = c->dds.quality;
+	c->pds.gm_identity = cfg->identity;
+	clock_time_properties_local(c);
+
+	struct gn_servo_config scfg = cfg->servo;
+	scfg.hw_stamping = cfg->hw_stamping;
+	if (gn_servo_init(&c->servo, &scfg, cfg->initial_freq_ppb) < 0) {
+		gn_clock_log(c, GN_LOG_ERR, "bad servo configuration");
+		return -EINVAL;
+	}
+	c->freq_ppb = cfg->initial_freq_ppb;
+	c->servo_state = GN_SERVO_UNLOCKED;
+	c->slave_port = -1;
+
+	c->ports = ports;
+	c->nports = nports;
+	for (i = 0; i < nports; i++) {
+		if (port_cfgs[i].delay_filter_length == 0 ||
+		    port_cfgs[i].delay_filter_length > GN_FILTER_MAX_LEN) {
+			gn_clock_log(c, GN_LOG_ERR,
+				     "delay_filter_length must be 1..%d",
+				     GN_FILTER_MAX_LEN);
+			return -EINVAL;
+		}
+		gn_port_init(&ports[i], c, i, &port_cfgs[i]);
+	}
+	return 0;
+}
+
+void gn_clock_start(struct gn_clock *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nports; i++)
+		gn_port_dispatch(&c->ports[i], GN_EV_INITIALIZE, false);
+	gn_clock_run_state_decision(c);
+}
+
+static struct gn_port *clock_port(struct gn_clock *c, unsigned port)
+{
+	return port < c->nports ? &c->ports[port] : NULL;
+}
+
+void gn_clock_rx(struct gn_clock *c, unsigned port, const uint8_t *buf,
+		 size_t len, int64_t rx_ts_ns)
+{
+	struct gn_port *p = clock_port(c, port);
+
+	if (!p)
+		return;
+	gn_port_rx(p, buf, len, rx_ts_ns);
+	if (c->state_decision_due)
+		gn_clock_run_state_decision(c);
+}
+
+void gn_clock_timer(struct gn_clock *c, unsigned port, enum gn_timer_kind kind)
+{
+	struct gn_port *p = clock_port(c, port);
+
+	if (!p || kind >= GN_TMR_COUNT)
+		return;
+	gn_port_timer(p, kind);
+	if (c->state_decision_due)
+		gn_clock_run_state_decision(c);
+}
+
+void gn_clock_tx_timestamp(struct gn_clock *c, unsigned port, uint8_t msg_type,
+			   uint16_t seq, int64_t tx_ts_ns)
+{
+	struct gn_port *p = clock_port(c, port);
+
+	if (p)
+		gn_port_tx_timestamp(p, msg_type, seq, tx_ts_ns);
+}
+
+void gn_clock_tx_timestamp_missing(struct gn_clock *c, unsigned port,
+				   uint8_t msg_type, uint16_t seq)
+{
+	struct gn_port *p = clock_port(c, port);
+
+	if (!p)
+		return;
+	gn_port_tx_timestamp_missing(p, msg_type, seq);
+	if (c->state_decision_due)
+		gn_clock_run_state_decision(c);
+}
+
+void gn_clock_link(struct gn_clock *c, unsigned port, bool up)
+{
+	struct gn_port *p = clock_port(c, port);
+
+	if (!p || p->link_up == up)
+		return;
+	p->link_up = up;
+	gn_clock_log(c, GN_LOG_NOTICE, "port %u (%s): link %s", p->index + 1,
+		     p->cfg.name, up ? "up" : "down");
+	gn_port_dispatch(p, up ? GN_EV_FAULT_CLEARED : GN_EV_FAULT_DETECTED,
+			 false);
+	gn_clock_run_state_decision(c);
+}
+
+void gn_clock_port_enable(struct gn_clock *c, unsigned port, bool enable)
+{
+	struct gn_port *p = clock_port(c, port);
+
+	if (!p || p->enabled == enable)
+		return;
+	p->enabled = enable;
+	gn_port_dispatch(p,
+			 enable ? GN_EV_DESIGNATED_ENABLED
+				: GN_EV_DESIGNATED_DISABLED,
+			 false);
+	gn_clock_run_state_decision(c);
+}
+
+int gn_clock_slave_port(const struct gn_clock *c)
+{
+	return c->slave_port;
+}
+
+enum gn_port_state gn_clock_port_state(const struct gn_clock *c, unsigned port)
+{
+	return port < c->nports ? c->ports[port].ds.state : GN_PS_DISABLED;
+}
+
+static void clock_dds_changed(struct gn_clock *c)
+{
+	clock_update_d0(c);
+	/* A grandmaster publishes its own attributes in Announce. */
+	if (gn_clock_identity_eq(&c->pds.gm_identity, &c->dds.identity)) {
+		c->pds.gm_priority1 = c->dds.priority1;
+		c->pds.gm_priority2 = c->dds.priority2;
+		c->pds.gm_quality = c->dds.quality;
+	}
+	gn_clock_run_state_decision(c);
+}
+
+void gn_clock_set_priority1(struct gn_clock *c, uint8_t p1)
+{
+	c->dds.priority1 = p1;
+	clock_dds_changed(c);
+}
+
+void gn_clock_set_priority2(struct gn_clock *c, uint8_t p2)
+{
+	c->dds.priority2 = p2;
+	clock_dds_changed(c);
+}
+
+void gn_clock_set_quality(struct gn_clock *c, const struct gn_clock_quality *q)
+{
+	c->dds.quality = *q;
+	clock_dds_changed(c);
+}
+
+void gn_clock_request_state_decision(struct gn_clock *c)
+{
+	c->state_decision_due = true;
+}
+
+static void clock_update_grandmaster(struct gn_clock *c)
+{
+	memset(&c->cds, 0, sizeof(c->cds));
+	c->pds.parent_port.clock = c->dds.identity;
+	c->pds.parent_port.port = 0;
+	c->pds.gm_identity = c->dds.identity;
+	c->pds.gm_priority1 = c->dds.priority1;
+	c->pds.gm_priority2 = c->dds.priority2;
+	c->pds.gm_quality = c->dds.quality;
+	clock_time_properties_local(c);
+}
+
+static void clock_update_slave(struct gn_clock *c,
+			       const struct gn_foreign_master *fm)
+{
+	const struct gn_announce *a = &fm->announce;
+	int16_t old_utc = c->tpds.current_utc_offset;
+
+	c->cds.steps_removed = (uint16_t)(a->steps_removed + 1);
+	c->pds.parent_port = fm->sender;
+	c->pds.gm_identity = a->gm_identity;
+	c->pds.gm_priority1 = a->gm_priority1;
+	c->pds.gm_priority2 = a->gm_priority2;
+	c->pds.gm_quality = a->gm_quality;
+	c->tpds.current_utc_offset = a->current_utc_offset;
+	gn_time_properties_set_flags(&c->tpds, (uint8_t)fm->header.flags);
+	c->tpds.time_source = a->time_source;
+	if (old_utc != c->tpds.current_utc_offset)
+		gn_clock_log(c, GN_LOG_NOTICE, "updating UTC offset to %d",
+			     c->tpds.current_utc_offset);
+}
+
+static void clock_reset_sync(struct gn_clock *c)
+{
+	gn_servo_reset(&c->servo);
+	c->servo_state = GN_SERVO_UNLOCKED;
+	c->have_offset = false;
+}
+
+static enum gn_clock_role clock_port_role(const struct gn_clock *c,
+					  const struct gn_port *p)
+{
+	if (c->dds.slave_only)
+		return GN_ROLE_SLAVE_ONLY;
+	if (p->cfg.master_only)
+		return GN_ROLE_MASTER_ONLY;
+	return GN_ROLE_NORMAL;
+}
+
+void gn_clock_run_state_decision(struct gn_clock *c)
+{
+	const struct gn_foreign_master *best = NULL;
+	int best_port = -1;
+	struct gn_bmca_ds d0;
+	bool fresh_best = false;
+	unsigned i;
+	char id[32];
+
+	c->state_decision_due = false;
+	gn_bmca_ds_from_default(&c->dds, &d0);
+
+	for (i = 0; i < c->nports; i++) {
+		struct gn_port *p = &c->ports[i];
+		const struct gn_foreign_master *fm = gn_port_best_foreign(p);
+
+		if (!fm)
+			continue;
+		if (!best || gn_bmca_compare(&fm->ds, &best->ds) > 0) {
+			best = fm;
+			best_port = (int)i;
+		}
+	}
+
+	if (best) {
+		if (!c->have_best ||
+		    !gn_clock_identity_eq(&best->ds.gm_identity,
+					  &c->best.gm_identity) ||
+		    !gn_port_identity_eq(&best->sender, &c->best.sender)) {
+			fresh_best = true;
+		}
+	} else if (c->have_best) {
+		fresh_best = true;
+	}
+	if (fresh_best) {
+		clock_reset_sync(c);
+		if (best && gn_bmca_compare(&d0, &best->ds) < 0) {
+			gn_clock_identity_str(&best->ds.gm_identity, id,
+					      sizeof(id));
+			gn_clock_log(c, GN_LOG_NOTICE,
+				     "selected best master clock %s", id);
+		} else {
+			gn_clock_identity_str(&c->dds.identity, id, sizeof(id));
+			gn_clock_log(c, GN_LOG_NOTICE,
+				     "selected local clock %s as best master",
+				     id);
+		}
+	}
+	c->have_best = best != NULL;
+	if (best)
+		c->best = best->ds;
+
+	c->slave_port = -1;
+	for (i = 0; i < c->nports; i++) {
+		struct gn_port *p = &c->ports[i];
+		const struct gn_foreign_master *fm = gn_port_best_foreign(p);
+		struct gn_bmca_input in = {
+			.d0 = &d0,
+			.erbest = fm ? &fm->ds : NULL,
+			.ebest = best ? &best->ds : NULL,
+			.erbest_is_ebest = best && (int)i == best_port,
+			.state = p->ds.state,
+			.role = clock_port_role(c, p),
+		};
+		enum gn_bmca_decision d = gn_bmca_state_decision(&in);
+		enum gn_fsm_event ev = gn_fsm_event_from_decision(d);
+		bool mdiff = fresh_best;
+
+		switch (d) {
+		case GN_BMCA_M1:
+		case GN_BMCA_M2:
+			if (p->ds.state != GN_PS_MASTER &&
+			    p->ds.state != GN_PS_PRE_MASTER)
+				gn_clock_log(c, GN_LOG_NOTICE,
+					     "port %u (%s): assuming the grand "
+					     "master role",
+					     i + 1, p->cfg.name);
+			clock_update_grandmaster(c);
+			break;
+		case GN_BMCA_S1:
+			clock_update_slave(c, fm);
+			c->slave_port = (int)i;
+			/* The parent changed when the sender differs from the
+			 * port the slave tracked until now. */
+			mdiff = fresh_best;
+			break;
+		default:
+			break;
+		}
+		if (ev != GN_EV_NONE)
+			gn_port_dispatch(p, ev, mdiff);
+	}
+	if (c->slave_port < 0 && best == NULL)
+		clock_update_grandmaster(c);
+}
+
+/* ---- servo and offset log ---- */
+
+static void clock_invalidate_exchanges(struct gn_clock *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nports; i++) {
+		struct gn_port *p = &c->ports[i];
+
+		memset(&p->sync, 0, sizeof(p->sync));
+		p->have_last_sync = false;
+		p->have_t3 = false;
+		p->delay_req_sent = false;
+		p->have_nrr_point = false;
+		/* Samples taken before the step carry the old frequency
+		 * error; start the filter afresh but keep the last value
+		 * until a new measurement arrives. */
+		gn_filter_reset(&p->delay_filter);
+	}
+}
+
+void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
+			  int64_t offset_ns, int64_t ingress_ns,
+			  int64_t path_delay_ns)
+{
+	enum gn_servo_state state;
+	struct gn_notice n;
+	double adj;
+
+	c->cds.offset_from_master_ns = offset_ns;
+	c->cds.mean_path_delay_ns = path_delay_ns;
+
+	if (c->cfg.free_running) {
+		/* Measure only: estimate the frequency error from the
+		 * drift of the offset, never touch the clock. */
+		if (c->have_offset && ingress_ns != c->last_ingress_ns) {
+			double drift = (double)(offset_ns - c->last_offset_ns) /
+				       (double)(ingress_ns - c->last_ingress_ns);
+			c->freq_ppb = -drift * 1e9;
+			state = GN_SERVO_LOCKED;
+		} else {
+			state = GN_SERVO_UNLOCKED;
+		}
+		adj = c->freq_ppb;
+	} else {
+		adj = gn_servo_sample(&c->servo, offset_ns, ingress_ns, 1.0,
+				      &state);
+		switch (state) {
+		case GN_SERVO_UNLOCKED:
+			break;
+		case GN_SERVO_JUMP:
+			if (c->env->clock_step)
+				c->env->clock_step(c->env->ctx, -offset_ns);
+			if (c->env->clock_adjfreq)
+				c->env->clock_adjfreq(c->env->ctx, adj);
+			c->freq_ppb = adj;
+			clock_invalidate_exchanges(c);
+			break;
+		case GN_SERVO_LOCKED:
+		case GN_SERVO_LOCKED_STABLE:
+			if (c->env->clock_adjfreq)
+				c->env->clock_adjfreq(c->env->ctx, adj);
+			c->freq_ppb = adj;
+			break;
+		}
+	}
+	c->servo_state = state;
+	c->last_offset_ns = offset_ns;
+	c->last_ingress_ns = ingress_ns;
+	c->have_offset = true;
+
+	gn_clock_stats_add(c, offset_ns, adj, path_delay_ns);
+
+	memset(&n, 0, sizeof(n));
+	n.kind = GN_NOTICE_SYNC_SAMPLE;
+	n.port = p->index;
+	n.offset_ns = offset_ns;
+	n.path_delay_ns = path_delay_ns;
+	n.freq_ppb = adj;
+	n.servo_state = state;
+	gn_clock_notify(c, &n);
+
+	switch (state) {
+	case GN_SERVO_UNLOCKED:
+	case GN_SERVO_JUMP:
+		gn_port_dispatch(p, GN_EV_SYNCHRONIZATION_FAULT, false);
+		break;
+	case GN_SERVO_LOCKED:
+	case GN_SERVO_LOCKED_STABLE:
+		gn_port_dispatch(p, GN_EV_MASTER_CLOCK_SELECTED, false);
+		break;
+	}
+}
+
+/*
+ * ptp4l prints every sample when summary_interval <= logSyncInterval,
+ * otherwise one line of statistics per summary interval.
+ */
+void gn_clock_stats_add(struct gn_clock *c, int64_t offset_ns, double freq_ppb,
+			int64_t delay_ns)
+{
+	struct gn_clock_stats *s = &c->stats;
+	int log_sync = c->slave_port >= 0
+			       ? c->ports[c->slave_port].ds.log_sync_interval
+			       : 0;
+	int shift = c->cfg.summary_interval - log_sync;
+	unsigned max_count = shift > 0 ? (shift > 20 ? 1u << 20 : 1u << shift)
+				       : 1;
+	double o = (double)offset_ns, d = (double)delay_ns;
+
+	if (max_count <= 1) {
+		gn_clock_log(c, GN_LOG_INFO,
+			     "master offset %10lld s%d freq %+7.0f path delay "
+			     "%9lld",
+			     (long long)offset_ns, (int)c->servo_state, freq_ppb,
+			     (long long)delay_ns);
+		return;
+	}
+	s->n++;
+	s->offset_sq += o * o;
+	if (fabs(o) > s->offset_max)
+		s->offset_max = fabs(o);
+	s->freq_sum += freq_ppb;
+	s->freq_sq += freq_ppb * freq_ppb;
+	s->delay_sum += d;
+	s->delay_sq += d * d;
+	if (s->n < max_count)
+		return;
+
+	double n = (double)s->n;
+	double fm = s->freq_sum / n, dm = s->delay_sum / n;
+	double fsd = sqrt(fmax(0.0, s->freq_sq / n - fm * fm));
+	double dsd = sqrt(fmax(0.0, s->delay_sq / n - dm * dm));
+
+	gn_clock_log(c, GN_LOG_INFO,
+		     "rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f "
+		     "+/- %3.0f",
+		     sqrt(s->offset_sq / n), s->offset_max, fm, fsd, dm, dsd);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,1 +1,152 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * filter.c - path delay filters (linuxptp's delay_filter and
+ * delay_filter_length): moving median and moving average over the last
+ * `length` samples. The window fills up progressively: before `length`
+ * samples have arrived, the filter works on those it has.
+ *
+ * Differences from linuxptp, all deliberate:
+ *  - results are rounded toward minus infinity (linuxptp truncates toward
+ *    zero), matching tt.c; they differ by 1 ns for negative values only;
+ *  - nothing can overflow: the median of two middle values and the mean
+ *    are computed without forming a 64-bit sum, so hostile delays near
+ *    INT64_MAX give the right answer instead of wrapping. The `sum` field
+ *    of struct gn_filter is therefore not used and stays 0.
+ *
+ * Must not allocate, do I/O or keep state outside the struct.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tt.h"
+
+/* floor(a / n) and the matching remainder in [0, n), for n > 0. */
+static int64_t floor_div(int64_t a, int64_t n, int64_t *rem)
+{
+	int64_t q = a / n, r = a % n;
+
+	if (r < 0) {
+		q--;
+		r += n;
+	}
+	if (rem)
+		*rem = r;
+	return q;
+}
+
+/* floor((a + b) / 2) without forming a + b. */
+static int64_t mid_floor(int64_t a, int64_t b)
+{
+	int64_t ra, rb, qa, qb;
+
+	qa = floor_div(a, 2, &ra);
+	qb = floor_div(b, 2, &rb);
+	return qa + qb + (ra & rb);
+}
+
+int gn_filter_init(struct gn_filter *f, enum gn_filter_type type,
+		   unsigned length)
+{
+	if (length == 0 || length > GN_FILTER_MAX_LEN)
+		return -EINVAL;
+	if (type != GN_FILTER_MOVING_MEDIAN && type != GN_FILTER_MOVING_AVERAGE)
+		return -EINVAL;
+	memset(f, 0, sizeof(*f));
+	f->type = type;
+	f->length = length;
+	return 0;
+}
+
+void gn_filter_reset(struct gn_filter *f)
+{
+	f->count = 0;
+	f->head = 0;
+	f->sum = 0;
+}
+
+/* Drops one copy of v from the sorted array of f->count values. */
+static void sorted_remove(struct gn_filter *f, int64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i + 1 < f->count && f->sorted[i] != v; i++)
+		;
+	memmove(&f->sorted[i], &f->sorted[i + 1],
+		(f->count - i - 1) * sizeof(f->sorted[0]));
+	f->count--;
+}
+
+/* Inserts v after any equal values: binary search, then one shift. */
+static void sorted_insert(struct gn_filter *f, int64_t v)
+{
+	unsigned lo = 0, hi = f->count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->sorted[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(&f->sorted[lo + 1], &f->sorted[lo],
+		(f->count - lo) * sizeof(f->sorted[0]));
+	f->sorted[lo] = v;
+	f->count++;
+}
+
+static int64_t median_sample(struct gn_filter *f, int64_t v)
+{
+	unsigned n;
+
+	if (f->count == f->length)
+		sorted_remove(f, f->ring[f->head]);
+	sorted_insert(f, v);
+
+	n = f->count;
+	if (n % 2)
+		return f->sorted[n / 2];
+	return mid_floor(f->sorted[n / 2 - 1], f->sorted[n / 2]);
+}
+
+/*
+ * Mean of the window, floored: each sample is split as n * q + r with C's
+ * truncating division (|q| <= |sample| / n, |r| < n), so the quotients and
+ * the remainders can be summed apart without overflow.
+ */
+static int64_t average_sample(struct gn_filter *f, int64_t v)
+{
+	int64_t q_sum = 0, r_sum = 0, n;
+	unsigned i;
+
+	if (f->count < f->length)
+		f->count++;
+	f->ring[f->head] = v;
+
+	n = f->count;
+	/* The window is ring[0 .. count - 1] until it wraps, then all. */
+	for (i = 0; i < f->count; i++) {
+		q_sum += f->ring[i] / n;
+		r_sum += f->ring[i] % n;
+	}
+	return q_sum + floor_div(r_sum, n, NULL);
+}
+
+int64_t gn_filter_sample(struct gn_filter *f, int64_t v)
+{
+	int64_t out;
+
+	/* An uninitialised or corrupted filter passes samples through. */
+	if (f->length == 0 || f->length > GN_FILTER_MAX_LEN ||
+	    f->count > f->length || f->head >= f->length)
+		return v;
+
+	if (f->type == GN_FILTER_MOVING_AVERAGE) {
+		out = average_sample(f, v);
+	} else {
+		out = median_sample(f, v);
+		f->ring[f->head] = v;
+	}
+	f->head = (f->head + 1) % f->length;
+	return out;
+}

@@ -26,8 +26,11 @@ struct gn_e2e_sample {
 };
 
 /*
- * meanPathDelay = ((t2 - t3) + (t4 - delay_corr) - (t1 + sync_corr)) / 2
- * (asymmetry cancels in the mean). 0 or -ERANGE.
+ * meanPathDelay =
+ *   ((t2 - t3) + (t4 - delay_corr) - (t1 + sync_corr + asymmetry)) / 2
+ * (asymmetry cancels in the mean: per 1588 11.6.3 the port sends Delay_Req
+ * with correctionField = -asymmetry, which comes back in delay_corr).
+ * Halving rounds toward minus infinity. 0 or -ERANGE.
  */
 int gn_tt_e2e_delay(const struct gn_e2e_sample *s, int64_t *mean_path_delay_ns);
 
@@ -51,8 +54,11 @@ struct gn_p2p_sample {
 	int64_t asymmetry_ns;
 };
 
-/* meanLinkDelay = ((t4 - t1) * r - (t3 - t2) - corr) / 2 - asymmetry
- * handled per 11.4.3. 0 or -ERANGE. */
+/* meanLinkDelay = ((t4 - t1) * r - (t3 - t2) - (corr + asym)) / 2
+ * handled per 11.4.3 / 11.6.4: the port sends Pdelay_Req with
+ * correctionField = -asymmetry, which the responder echoes into corr.
+ * (t4 - t1) * r is rounded to the nearest ns, the halving toward minus
+ * infinity. 0, -ERANGE, or -EINVAL when r is not finite and positive. */
 int gn_tt_p2p_delay(const struct gn_p2p_sample *s, int64_t *mean_link_delay_ns);
 
 /*

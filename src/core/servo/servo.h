@@ -58,6 +58,7 @@ struct gn_servo_pi {
 };
 
 #define GN_LINREG_MAX_POINTS 64
+#define GN_LINREG_SIZES	     5 /* regressions over 2^2 .. 2^6 points */
 struct gn_servo_linreg {
 	/* Ring of (local time, time offset) points. */
 	double x[GN_LINREG_MAX_POINTS], y[GN_LINREG_MAX_POINTS];
@@ -70,6 +71,12 @@ struct gn_servo_linreg {
 	unsigned count_updates;
 	bool have_ref;
 	int64_t ref_ns;
+	/* Added by linreg.c: the weight of each point, and per regression
+	 * size (4, 8, ... 64 points) the latest fit and how many prediction
+	 * errors have been averaged into err[]. */
+	double w[GN_LINREG_MAX_POINTS];
+	double slope[GN_LINREG_SIZES], intercept[GN_LINREG_SIZES];
+	unsigned err_updates[GN_LINREG_SIZES];
 };
 
 struct gn_servo {

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * clock.h - the protocol engine: a PTP clock (ordinary or boundary) with
+ * N ports, driven by calls from its host and acting through gn_env.
+ *
+ * The host owns the storage (struct gn_clock and an array of gn_port),
+ * so the engine never allocates. Entry points:
+ *   gn_clock_rx()            a frame arrived on a port (with its rx stamp)
+ *   gn_clock_timer()         a timer armed through env->timer_arm fired
+ *   gn_clock_tx_timestamp()  the egress stamp of a frame sent with
+ *                            want_tx_ts is known
+ *   gn_clock_tx_timestamp_missing()  it never came (host timeout)
+ *   gn_clock_link()          link up/down
+ *   gn_clock_management()    a management message to answer
+ */
+#ifndef GN_CORE_CLOCK_H
+#define GN_CORE_CLOCK_H
+
+#include "bmca.h"
+#include "dataset.h"
+#include "env.h"
+#include "fsm.h"
+#include "servo/servo.h"
+#include "tt.h"
+#include "wire.h"
+
+#define GN_PORT_NAME_MAX 32
+#define GN_NO_TIMESTAMP INT64_MIN
+
+struct gn_port_config {
+	char name[GN_PORT_NAME_MAX]; /* interface name, for logs */
+	int8_t log_announce_interval;
+	int8_t log_sync_interval;
+	int8_t log_min_delay_req_interval;
+	int8_t log_min_pdelay_req_interval;
+	uint8_t announce_receipt_timeout;
+	uint8_t sync_receipt_timeout; /* 0: disabled */
+	enum gn_delay_mechanism delay_mechanism;
+	int64_t delay_asymmetry_ns;
+	uint8_t transport_specific;
+	bool master_only;
+	bool ignore_transport_specific;
+	int64_t neighbor_prop_delay_thresh_ns; /* P2P asCapable limit; 0 off */
+	int8_t fault_reset_interval; /* log2 s; GN_FRI_ASAP for immediate */
+	enum gn_filter_type delay_filter;
+	unsigned delay_filter_length;
+	uint8_t minor_version; /* ptp_minor_version: 0 or 1 */
+	bool follow_up_info;   /* send the 802.1AS Follow_Up TLV */
+};
+#define GN_FRI_ASAP INT8_MIN
+
+struct gn_clock_config {
+	struct gn_clock_identity identity;
+	uint8_t domain;
+	uint8_t priority1, priority2;
+	struct gn_clock_quality quality;
+	bool two_step;
+	bool slave_only;
+	bool free_running;
+	uint16_t max_steps_removed;
+	int16_t utc_offset;
+	uint8_t time_source;
+	bool hw_stamping; /* for servo constants and log text */
+	struct gn_servo_config servo;
+	/* summary_interval (log2 s): per-sample log lines when it is not
+	 * above logSyncInterval, else one statistics line per interval. */
+	int summary_interval;
+	/* Clock's current frequency adjustment when the engine starts. */
+	double initial_freq_ppb;
+};
+
+/* linuxptp's default.cfg values. */
+void gn_port_config_default(struct gn_port_config *pc);
+void gn_clock_config_default(struct gn_clock_config *cc);
+
+/* Per-port counters (linuxptp's PORT_STATS_NP and a bit more). */
+struct gn_port_stats {
+	uint64_t rx[16];
+	uint64_t tx[16];
+	uint64_t rx_bad; /* parse errors */
+	uint64_t rx_wrong_domain;
+	uint64_t announce_timeouts;
+	uint64_t sync_timeouts;
+	uint64_t sync_mismatch;	    /* Follow_Up matching nothing */
+	uint64_t followup_mismatch; /* Follow_Up for another Sync */
+	uint64_t tx_ts_missing;
+	uint64_t faults;
+	uint64_t bad_reason[GN_WIRE_ERROR_COUNT];
+};
+
+struct gn_clock;
+
+/* A pending two-step exchange on the slave side. */
+struct gn_sync_pending {
+	bool have_sync, have_fup;
+	uint16_t seq;
+	struct gn_port_identity source;
+	int64_t t2_ns;	     /* Sync ingress */
+	int64_t t1_ns;	     /* origin (one-step) or precise (from Follow_Up) */
+	int64_t corr_ns;     /* Sync correction (+ Follow_Up correction) */
+	int64_t fup_corr_ns; /* Follow_Up correction, if it came first */
+	bool two_step;
+};
+
+struct gn_port {
+	struct gn_clock *clock;
+	unsigned index; /* 0-based; portNumber = index + 1 */
+	struct gn_port_config cfg;
+	struct gn_port_ds ds;
+	struct gn_foreign_table foreign;
+	struct gn_port_stats stats;
+	bool link_up;
+	bool enabled; /* ENABLE_PORT / DISABLE_PORT */
+	bool sync_interval_known; /* servo told the master's interval */
+
+	/* Sequence ids of messages we originate. */
+	uint16_t seq_announce, seq_sync, seq_delay_req, seq_pdelay_req;
+	uint16_t seq_signaling, seq_management;
+
+	/* Master: a two-step Sync awaiting its egress stamp. */
+	bool sync_tx_pending;
+	uint16_t sync_tx_seq;
+
+	/* Slave: current parent port identity, sync matching, delay. */
+	struct gn_sync_pending sync;
+	int64_t last_t1c_ns, last_t2_ns; /* last completed Sync (t1+corr, t2) */
+	bool have_last_sync;
+	bool delay_req_pending; /* waiting for its egress stamp */
+	bool delay_req_sent;
+	uint16_t delay_req_seq;
+	int64_t t3_ns;
+	bool have_t3;
+	struct gn_filter delay_filter;
+	int64_t path_delay_ns; /* filtered mean path delay */
+	bool have_path_delay;
+
+	/* P2P: our request and the responses. */
+	bool pdelay_req_pending;
+	uint16_t pdelay_req_seq;
+	int64_t pdelay_t1_ns;
+	bool have_pdelay_t1;
+	bool pdelay_resp_seen;
+	int64_t pdelay_t2_ns, pdelay_t4_ns, pdelay_resp_corr_ns;
+	bool pdelay_resp_two_step;
+	struct gn_port_identity pdelay_peer;
+	int64_t nrr_t3_ns, nrr_t4_ns; /* previous (t3, t4) for the rate ratio */
+	bool have_nrr_point;
+	double neighbor_rate_ratio;
+	int64_t peer_delay_ns;
+	bool have_peer_delay;
+	unsigned pdelay_lost; /* consecutive requests without response */
+	bool as_capable;
+	/* P2P responder: a two-step Pdelay_Resp awaiting its egress stamp. */
+	bool pdelay_resp_tx_pending;
+	uint16_t pdelay_resp_seq;
+	struct gn_port_identity pdelay_resp_requester;
+	int64_t pdelay_resp_req_corr_ns; /* copied into the Follow_Up */
+	uint8_t pdelay_resp_domain_sdo;
+};
+
+struct gn_clock_stats {
+	unsigned n;
+	double offset_sq, offset_max;
+	double freq_sum, freq_sq;
+	double delay_sum, delay_sq;
+};
+
+struct gn_clock {
+	const struct gn_env *env;
+	struct gn_rng rng;
+	struct gn_clock_config cfg;
+	struct gn_default_ds dds;
+	struct gn_current_ds cds;
+	struct gn_parent_ds pds;
+	struct gn_time_properties_ds tpds;
+	struct gn_port *ports;
+	unsigned nports;
+
+	struct gn_servo servo;
+	enum gn_servo_state servo_state;
+	double freq_ppb;    /* current frequency adjustment of the clock */
+	int64_t last_offset_ns;
+	int64_t last_ingress_ns;
+	bool have_offset;
+	struct gn_clock_stats stats;
+
+	/* The port whose Ebest is the parent (index), or -1. */
+	int slave_port;
+	struct gn_bmca_ds best;
+	bool have_best;
+	bool state_decision_due;
+};
+
+/*
+ * Initialises the clock and its ports. ports[] and port_cfgs[] have
+ * nports elements. The env table must outlive the clock. Returns 0 or
+ * -EINVAL (bad configuration, with a log line saying which).
+ */
+int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
+		  struct gn_port *ports, const struct gn_port_config *port_cfgs,
+		  unsigned nports, const struct gn_env *env, uint64_t seed);
+
+/* INITIALIZING -> LISTENING on every port; arms the first timers. */
+void gn_clock_start(struct gn_clock *c);
+
+void gn_clock_rx(struct gn_clock *c, unsigned port, const uint8_t *buf,
+		 size_t len, int64_t rx_ts_ns);
+void gn_clock_timer(struct gn_clock *c, unsigned port, enum gn_timer_kind kind);
+void gn_clock_tx_timestamp(struct gn_clock *c, unsigned port, uint8_t msg_type,
+			   uint16_t seq, int64_t tx_ts_ns);
+void gn_clock_tx_timestamp_missing(struct gn_clock *c, unsigned port,
+				   uint8_t msg_type, uint16_t seq);
+void gn_clock_link(struct gn_clock *c, unsigned port, bool up);
+/* Administrative enable/disable (DESIGNATED_ENABLED / _DISABLED). */
+void gn_clock_port_enable(struct gn_clock *c, unsigned port, bool enable);
+
+/* The BMCA view: which port (index) is the slave port, -1 if none. */
+int gn_clock_slave_port(const struct gn_clock *c);
+enum gn_port_state gn_clock_port_state(const struct gn_clock *c, unsigned port);
+
+/* Changes that need a new state decision (priority1 etc. by SET). */
+void gn_clock_set_priority1(struct gn_clock *c, uint8_t p1);
+void gn_clock_set_priority2(struct gn_clock *c, uint8_t p2);
+void gn_clock_set_quality(struct gn_clock *c, const struct gn_clock_quality *q);
+
+/* ---- internal interface between clock.c and port*.c ---- */
+void gn_clock_log(const struct gn_clock *c, enum gn_log_level level,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void gn_clock_request_state_decision(struct gn_clock *c);
+void gn_clock_run_state_decision(struct gn_clock *c);
+/* A new offset measurement on the slave port: runs the servo. */
+void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
+			  int64_t offset_ns, int64_t ingress_ns,
+			  int64_t path_delay_ns);
+void gn_clock_notify(const struct gn_clock *c, const struct gn_notice *n);
+void gn_clock_stats_add(struct gn_clock *c, int64_t offset_ns, double freq_ppb,
+			int64_t delay_ns);
+
+void gn_port_init(struct gn_port *p, struct gn_clock *c, unsigned index,
+		  const struct gn_port_config *cfg);
+void gn_port_dispatch(struct gn_port *p, enum gn_fsm_event ev,
+		      bool master_changed);
+void gn_port_rx(struct gn_port *p, const uint8_t *buf, size_t len,
+		int64_t rx_ts_ns);
+void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind);
+void gn_port_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
+			  int64_t ts_ns);
+void gn_port_tx_timestamp_missing(struct gn_port *p, uint8_t msg_type,
+				  uint16_t seq);
+/* Best qualified foreign master of this port (Erbest), or NULL. */
+const struct gn_foreign_master *gn_port_best_foreign(struct gn_port *p);
+int64_t gn_port_announce_interval_ns(const struct gn_port *p);
+
+/* port_msg.c: building and sending messages. */
+int gn_port_send_announce(struct gn_port *p);
+int gn_port_send_sync(struct gn_port *p);
+int gn_port_send_follow_up(struct gn_port *p, uint16_t seq, int64_t t1_ns);
+int gn_port_send_delay_req(struct gn_port *p);
+int gn_port_send_delay_resp(struct gn_port *p, const struct gn_msg *req,
+			    int64_t t4_ns);
+int gn_port_send_pdelay_req(struct gn_port *p);
+int gn_port_send_pdelay_resp(struct gn_port *p, const struct gn_msg *req,
+			     int64_t t2_ns);
+int gn_port_send_pdelay_resp_fup(struct gn_port *p, int64_t t3_ns);
+void gn_port_header(const struct gn_port *p, struct gn_header *h, uint8_t type,
+		    uint16_t seq);
+
+#endif
