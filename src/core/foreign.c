@@ -12,15 +12,19 @@
  * announce intervals, counting the newest. A receive time is inside the
  * window while now - rx < window (strictly, as linuxptp's msg_current());
  * exactly one window old is outside. linuxptp additionally does not count
- * the very first Announce of a new sender, so it qualifies one Announce
- * later than the text of 9.3.2.5 (and statime, and we) do.
+ * the first Announce of a new sender (its reading of 9.5.3), so it
+ * qualifies a master one Announce later than statime and we do; that
+ * changes how soon a master qualifies, never whether it does.
  */
 #include "bmca.h"
 
 #include <string.h>
 
-#define RX_SLOTS                                                               \
-	(sizeof(((struct gn_foreign_master *)0)->rx_ns) / sizeof(int64_t))
+/* Length of gn_foreign_master.rx_ns[]. */
+#define RX_SLOTS (GN_FOREIGN_MASTER_THRESHOLD + 1)
+_Static_assert(sizeof(((struct gn_foreign_master *)0)->rx_ns) ==
+		   RX_SLOTS * sizeof(int64_t),
+	       "RX_SLOTS must match rx_ns[] in bmca.h");
 
 /* The flagField bits that carry time properties (octet 7). */
 #define TIME_PROPERTY_FLAGS 0x00FFu
@@ -154,6 +158,11 @@ static void push_rx(struct gn_foreign_master *fm, int64_t now_ns)
 	fm->nrx = n + 1;
 }
 
+/*
+ * Besides what bmca.h says: 1 also when this Announce makes the sender
+ * qualified (a new candidate for Erbest), and 0 for a duplicate. Bad
+ * arguments (not an Announce, interval <= 0) are rejected with -1.
+ */
 int gn_foreign_add(struct gn_foreign_table *t, const struct gn_msg *announce,
 		   int64_t now_ns, int64_t announce_interval_ns)
 {
@@ -189,9 +198,9 @@ int gn_foreign_add(struct gn_foreign_table *t, const struct gn_msg *announce,
 	} else {
 		prune_record(fm, now_ns, win_ns);
 		/*
-		 * 9.3.2.5 counts distinct Announces: the same sequenceId
-		 * again while the last one is still current is a duplicate
-		 * frame, not a second Announce.
+		 * Qualification counts distinct Announces: the same
+		 * sequenceId again while the last one is still current is
+		 * a duplicated frame, not a second Announce.
 		 */
 		if (fm->nrx > 0 &&
 		    fm->header.sequence_id == announce->h.sequence_id)

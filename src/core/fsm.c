@@ -135,7 +135,9 @@ static enum gn_port_state next_full(enum gn_port_state state,
  * Figure 24: the slave-only machine has no PRE_MASTER, MASTER or PASSIVE;
  * everything that would lead there leads to LISTENING. Should a port be
  * in one of those states anyway (its clock was made slave-only at run
- * time), it is treated as LISTENING so that it leaves at the next event.
+ * time), it is treated as LISTENING, except that where LISTENING would
+ * stay it goes to LISTENING: the next recommendation or timeout moves it
+ * out of the master states.
  */
 static enum gn_port_state next_slave_only(enum gn_port_state state,
 					  enum gn_fsm_event ev,

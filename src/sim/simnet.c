@@ -384,10 +384,16 @@ void sim_run_until(struct sim *s, int64_t t_ns)
 			gn_clock_timer(&n->clock, (unsigned)ev.port,
 				       (enum gn_timer_kind)ev.kind);
 			break;
-		case SIM_EV_FRAME:
+		case SIM_EV_FRAME: {
+			int64_t ts = stamp(n, s->now_ns);
+
+			if (s->frame_hook)
+				s->frame_hook(s->frame_ctx, n, ev.port, ev.frame,
+					      ev.len, ts);
 			gn_clock_rx(&n->clock, (unsigned)ev.port, ev.frame,
-				    ev.len, stamp(n, s->now_ns));
+				    ev.len, ts);
 			break;
+		}
 		case SIM_EV_TXTS:
 			gn_clock_tx_timestamp(&n->clock, (unsigned)ev.port,
 					      (uint8_t)ev.kind,

@@ -89,6 +89,10 @@ struct sim {
 		    const char *line);
 	void *log_ctx;
 	int log_level;
+	/* Optional: every frame delivered, with the receiver's stamp. */
+	void (*frame_hook)(void *ctx, const struct sim_node *rx, int port,
+			   const uint8_t *frame, size_t len, int64_t rx_ts_ns);
+	void *frame_ctx;
 };
 
 int sim_init(struct sim *s, uint64_t seed);
