@@ -27,6 +27,7 @@ void gn_port_config_default(struct gn_port_config *pc)
 	pc->delay_filter = GN_FILTER_MOVING_MEDIAN;
 	pc->delay_filter_length = 10;
 	pc->minor_version = 1;
+	pc->phc_index = -1;
 }
 
 void gn_clock_config_default(struct gn_clock_config *cc)
@@ -71,8 +72,8 @@ static void clock_update_d0(struct gn_clock *c)
 static void clock_time_properties_local(struct gn_clock *c)
 {
 	memset(&c->tpds, 0, sizeof(c->tpds));
+	gn_time_properties_set_flags(&c->tpds, c->local_time_flags);
 	c->tpds.current_utc_offset = c->cfg.utc_offset;
-	c->tpds.ptp_timescale = true;
 	c->tpds.time_source = c->cfg.time_source;
 }
 
@@ -107,6 +108,8 @@ int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
 	c->dds.identity = cfg->identity;
 	c->dds.domain = cfg->domain;
 	clock_update_d0(c);
+	/* The PHC (or virtual clock) keeps TAI: announce the PTP timescale. */
+	c->local_time_flags = GN_FLAG_PTP_TIMESCALE;
 
 	c->pds.parent_port.clock = cfg->identity;
 	c->pds.parent_port.port = 0;

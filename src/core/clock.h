@@ -46,6 +46,9 @@ struct gn_port_config {
 	unsigned delay_filter_length;
 	uint8_t minor_version; /* ptp_minor_version: 0 or 1 */
 	bool follow_up_info;   /* send the 802.1AS Follow_Up TLV */
+	/* Reported through management (PORT_PROPERTIES_NP, _HWCLOCK_NP). */
+	uint8_t timestamping; /* GN_TIMESTAMPING_* of mgmt.h */
+	int32_t phc_index;    /* -1: none */
 };
 #define GN_FRI_ASAP INT8_MIN
 
@@ -183,6 +186,8 @@ struct gn_clock {
 	int64_t last_ingress_ns;
 	bool have_offset;
 	struct gn_clock_stats stats;
+	/* Time-properties flags this clock announces as grandmaster. */
+	uint8_t local_time_flags;
 
 	/* The port whose Ebest is the parent (index), or -1. */
 	int slave_port;
@@ -213,6 +218,17 @@ void gn_clock_tx_timestamp_missing(struct gn_clock *c, unsigned port,
 void gn_clock_link(struct gn_clock *c, unsigned port, bool up);
 /* Administrative enable/disable (DESIGNATED_ENABLED / _DISABLED). */
 void gn_clock_port_enable(struct gn_clock *c, unsigned port, bool enable);
+
+/*
+ * Answers a management message (GET/SET/COMMAND). Each reply frame goes
+ * to fn (a request for all ports yields one reply per port). read_only
+ * refuses SET and COMMAND with NOT_SETABLE. Returns the number of
+ * replies, 0 when the message is not for this clock, or -EBADMSG.
+ * SUBSCRIBE_EVENTS_NP is per client and left to the host.
+ */
+typedef void (*gn_mgmt_reply_fn)(void *ctx, const uint8_t *frame, size_t len);
+int gn_clock_management(struct gn_clock *c, const uint8_t *buf, size_t len,
+			bool read_only, gn_mgmt_reply_fn fn, void *ctx);
 
 /* The BMCA view: which port (index) is the slave port, -1 if none. */
 int gn_clock_slave_port(const struct gn_clock *c);

@@ -56,10 +56,17 @@ static bool rx_current(int64_t rx_ns, int64_t now_ns, int64_t win_ns)
 	return (uint64_t)now_ns - (uint64_t)rx_ns < (uint64_t)win_ns;
 }
 
+/* nrx, never trusted beyond the array (the struct is the caller's). */
+static unsigned int rx_count(const struct gn_foreign_master *fm)
+{
+	return fm->nrx < RX_SLOTS ? fm->nrx : RX_SLOTS;
+}
+
 /* Receive times are newest first, so the stale ones are at the end. */
 static void prune_record(struct gn_foreign_master *fm, int64_t now_ns,
 			 int64_t win_ns)
 {
+	fm->nrx = rx_count(fm);
 	while (fm->nrx > 0 &&
 	       !rx_current(fm->rx_ns[fm->nrx - 1], now_ns, win_ns))
 		fm->nrx--;
@@ -70,7 +77,7 @@ static unsigned int count_current(const struct gn_foreign_master *fm,
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < fm->nrx && i < RX_SLOTS; i++)
+	for (i = 0; i < rx_count(fm); i++)
 		if (rx_current(fm->rx_ns[i], now_ns, win_ns))
 			n++;
 	return n;
@@ -150,7 +157,10 @@ static bool announce_changed(const struct gn_foreign_master *fm,
 
 static void push_rx(struct gn_foreign_master *fm, int64_t now_ns)
 {
-	unsigned int i, n = fm->nrx < RX_SLOTS ? fm->nrx : RX_SLOTS - 1;
+	unsigned int i, n = rx_count(fm);
+
+	if (n == RX_SLOTS)
+		n--; /* the oldest falls off */
 
 	for (i = n; i > 0; i--)
 		fm->rx_ns[i] = fm->rx_ns[i - 1];

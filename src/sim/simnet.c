@@ -219,8 +219,8 @@ static int env_clock_step(void *ctx, int64_t delta_ns)
 	return 0;
 }
 
-static void env_vlog(void *ctx, enum gn_log_level level, const char *fmt,
-		     va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+env_vlog(void *ctx, enum gn_log_level level, const char *fmt, va_list ap)
 {
 	struct sim_node *n = ctx;
 	char line[512];

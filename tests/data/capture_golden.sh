@@ -72,7 +72,7 @@ run() {
 			pmc -u -b 0 -s /tmp/gnA-m.sock 'GET DEFAULT_DATA_SET' \
 			>"$work/uds.pmc.txt" 2>&1 || true
 		# the same request over UDP, so that it is on the wire too
-		ip netns exec $NS timeout 10 pmc -4 -i gnA-vs -b 0 -t 1 \
+		ip netns exec $NS timeout 10 pmc -4 -i gnA-vs -b 0 \
 			'GET DEFAULT_DATA_SET' >"$work/udp.pmc.txt" 2>&1 || true
 	fi
 	wait $cap || true
@@ -135,8 +135,8 @@ delay_mechanism		P2P
 CFG
 done
 
-run udp_e2e 14 "$work/master.cfg" "$work/slave.cfg" -4
-run l2_e2e 10 "$work/master.cfg" "$work/slave.cfg" -2
+run udp_e2e 16 "$work/master.cfg" "$work/slave.cfg" -4
+run l2_e2e 16 "$work/master.cfg" "$work/slave.cfg" -2
 run udp_p2p 10 "$work/master.cfg" "$work/slave.cfg" -4 -P
 run udp_unicast 12 "$work/umaster.cfg" "$work/uslave.cfg" -4
 run gptp 10 "$work/gptp_m.cfg" "$work/gptp_s.cfg"

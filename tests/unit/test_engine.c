@@ -6,6 +6,7 @@
  * Every test asserts numbers against what the scenario implies.
  */
 #include <setjmp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include "mgmt.h"
 #include "simnet.h"
+#include "tlv.h"
 
 #define S (1000000000LL)
 #define MS (1000000LL)
@@ -559,6 +562,188 @@ static void test_jitter_and_loss_still_locks(void **state)
 	free_sim(s);
 }
 
+
+/* ---- management ---- */
+
+struct replies {
+	int n;
+	struct gn_msg m[4];
+	uint8_t buf[4][GN_MAX_MSG_LEN];
+};
+
+static void on_reply(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct replies *r = ctx;
+
+	assert_true(r->n < 4);
+	memcpy(r->buf[r->n], frame, len);
+	assert_int_equal(gn_msg_parse(r->buf[r->n], len, &r->m[r->n]),
+			 GN_WIRE_OK);
+	r->n++;
+}
+
+static int mgmt_req(struct gn_clock *c, uint8_t action, uint16_t id,
+		    uint16_t target_port, const uint8_t *data, uint16_t dlen,
+		    bool ro, struct replies *r)
+{
+	uint8_t value[64], frame[128];
+	struct gn_tlv_mgmt t = { .id = id, .data_len = dlen, .data = data };
+	struct gn_msg m;
+	int vlen, len;
+
+	memset(&m, 0, sizeof(m));
+	gn_header_init(&m.h, GN_MSG_MANAGEMENT);
+	m.h.source.clock.id[0] = 0x77; /* like pmc: its own identity */
+	m.h.source.port = 4242;
+	m.h.sequence_id = 99;
+	memset(&m.body.mgmt.target.clock, 0xFF, 8);
+	m.body.mgmt.target.port = target_port;
+	m.body.mgmt.starting_boundary_hops = 1;
+	m.body.mgmt.boundary_hops = 1;
+	m.body.mgmt.action = action;
+	vlen = gn_tlv_mgmt_encode(&t, value, sizeof(value));
+	assert_true(vlen >= 2);
+	m.tlv[0].type = GN_TLV_MANAGEMENT;
+	m.tlv[0].length = (uint16_t)vlen;
+	m.tlv[0].value = value;
+	m.ntlv = 1;
+	len = gn_msg_serialize(&m, frame, sizeof(frame));
+	assert_true(len > 0);
+	memset(r, 0, sizeof(*r));
+	return gn_clock_management(c, frame, (size_t)len, ro, on_reply, r);
+}
+
+static void reply_data(const struct replies *r, int i, uint16_t want_id,
+		       union gn_mgmt_data *d)
+{
+	struct gn_tlv_mgmt t;
+	const char *reason;
+
+	assert_int_equal(r->m[i].h.type, GN_MSG_MANAGEMENT);
+	assert_int_equal(r->m[i].h.sequence_id, 99);
+	assert_int_equal(r->m[i].body.mgmt.target.port, 4242);
+	assert_int_equal(r->m[i].tlv[0].type, GN_TLV_MANAGEMENT);
+	assert_int_equal(gn_tlv_mgmt_decode(&r->m[i].tlv[0], &t, &reason), 0);
+	assert_int_equal(t.id, want_id);
+	assert_int_equal(gn_mgmt_decode(t.id, t.data, t.data_len, d, &reason),
+			 0);
+}
+
+static uint16_t reply_error(const struct replies *r, int i)
+{
+	struct gn_tlv_mgmt_error e;
+	const char *reason;
+
+	assert_int_equal(r->m[i].tlv[0].type, GN_TLV_MANAGEMENT_ERROR_STATUS);
+	assert_int_equal(
+		gn_tlv_mgmt_error_decode(&r->m[i].tlv[0], &e, &reason), 0);
+	return e.error_id;
+}
+
+static void test_management(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(16);
+	int gm = add_clock(s, "gm", 100, 1, false);
+	int bc = add_clock(s, "bc", 128, 2, false);
+	int s1 = sim_add_segment(s, 10 * US), s2 = sim_add_segment(s, 10 * US);
+	struct gn_clock *c;
+	struct replies r;
+	union gn_mgmt_data d;
+	uint8_t v[2] = { 90, 0 };
+
+	sim_connect(s, s1, gm, 0);
+	sim_connect(s, s1, bc, 0);
+	sim_connect(s, s2, bc, 1);
+	sim_start(s);
+	sim_run_until(s, 40 * S);
+	c = &s->nodes[bc].clock;
+
+	/* GET DEFAULT_DATA_SET: one reply from port 0 of the clock. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_DEFAULT_DATA_SET,
+				  0xFFFF, NULL, 0, false, &r), 1);
+	reply_data(&r, 0, GN_MGMT_DEFAULT_DATA_SET, &d);
+	assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_RESPONSE);
+	assert_int_equal(r.m[0].h.source.port, 0);
+	assert_int_equal(d.default_ds.number_ports, 2);
+	assert_int_equal(d.default_ds.priority1, 128);
+	assert_true(gn_clock_identity_eq(&d.default_ds.identity,
+					 &c->dds.identity));
+
+	/* CURRENT and PARENT data sets reflect the slave's view. */
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_CURRENT_DATA_SET, 0xFFFF, NULL, 0,
+		 false, &r);
+	reply_data(&r, 0, GN_MGMT_CURRENT_DATA_SET, &d);
+	assert_int_equal(d.current_ds.steps_removed, 1);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_PARENT_DATA_SET, 0xFFFF, NULL, 0,
+		 false, &r);
+	reply_data(&r, 0, GN_MGMT_PARENT_DATA_SET, &d);
+	assert_true(gn_clock_identity_eq(&d.parent_ds.gm_identity,
+					 &s->nodes[gm].clock.dds.identity));
+	assert_int_equal(d.parent_ds.gm_priority1, 100);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_TIME_STATUS_NP, 0xFFFF, NULL, 0,
+		 false, &r);
+	reply_data(&r, 0, GN_MGMT_TIME_STATUS_NP, &d);
+	assert_int_equal(d.time_status.gm_present, 1);
+
+	/* PORT_DATA_SET to all ports: one reply per port, right states. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_DATA_SET,
+				  0xFFFF, NULL, 0, false, &r), 2);
+	reply_data(&r, 0, GN_MGMT_PORT_DATA_SET, &d);
+	assert_int_equal(d.port_ds.state, GN_PS_SLAVE);
+	assert_int_equal(d.port_ds.identity.port, 1);
+	reply_data(&r, 1, GN_MGMT_PORT_DATA_SET, &d);
+	assert_int_equal(d.port_ds.state, GN_PS_MASTER);
+	/* ... or to port 2 only. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_STATS_NP, 2,
+				  NULL, 0, false, &r), 1);
+	reply_data(&r, 0, GN_MGMT_PORT_STATS_NP, &d);
+	assert_true(d.port_stats.tx[GN_MSG_SYNC] > 10);
+
+	/* SET PRIORITY1 answers with the new value and changes the BMCA. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY1, 0xFFFF,
+				  v, 2, false, &r), 1);
+	reply_data(&r, 0, GN_MGMT_PRIORITY1, &d);
+	assert_int_equal(d.u8, 90);
+	assert_int_equal(c->dds.priority1, 90);
+
+	/* Errors: read-only socket, unknown id, wrong length, not settable,
+	 * not supported. */
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY2, 0xFFFF, v, 2, true, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+	assert_int_equal(c->dds.priority2, 128);
+	mgmt_req(c, GN_MGMT_GET, 0x1234, 0xFFFF, NULL, 0, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NO_SUCH_ID);
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY1, 0xFFFF, v, 0, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_DOMAIN, 0xFFFF, v, 2, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_USER_DESCRIPTION, 0xFFFF, NULL, 0,
+		 false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+
+	/* COMMAND DISABLE_PORT on port 2, acknowledged; then enable. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_DISABLE_PORT, 2,
+				  NULL, 0, false, &r), 1);
+	assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_ACKNOWLEDGE);
+	assert_int_equal(c->ports[1].ds.state, GN_PS_DISABLED);
+	mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_ENABLE_PORT, 2, NULL, 0, false,
+		 &r);
+	sim_run_until(s, 60 * S);
+	assert_int_equal(c->ports[1].ds.state, GN_PS_MASTER);
+
+	/* Not addressed to us, or not a request: no reply. */
+	{
+		uint8_t junk[10] = { 0 };
+
+		memset(&r, 0, sizeof(r));
+		assert_int_equal(gn_clock_management(c, junk, sizeof(junk),
+						     false, on_reply, &r),
+				 -EBADMSG);
+	}
+	free_sim(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_priority_change_moves_grandmaster),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_jitter_and_loss_still_locks),
+		cmocka_unit_test(test_management),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -307,6 +307,31 @@ static void test_odd_times(void **state)
 	assert_false(gn_foreign_qualified(record_of(&t, 0x60), 0, 0));
 }
 
+/* A record whose nrx was scribbled over is read only within rx_ns[]
+ * (the sanitizer build would catch an overread). */
+static void test_corrupt_nrx(void **state)
+{
+	struct gn_foreign_table t;
+	struct gn_msg m1 = announce(0x60, 1), m2 = announce(0x60, 2);
+	struct gn_foreign_master *fm;
+
+	(void)state;
+	init(&t);
+	gn_foreign_add(&t, &m1, 0, IV);
+	fm = (struct gn_foreign_master *)record_of(&t, 0x60);
+	fm->rx_ns[1] = 0;
+	fm->rx_ns[2] = 0;
+	fm->nrx = 1000;
+	assert_true(gn_foreign_qualified(fm, S, IV));
+	assert_int_equal(gn_foreign_add(&t, &m2, S, IV), 0);
+	assert_int_equal(fm->nrx, 3);
+	assert_int_equal(fm->rx_ns[0], S);
+	fm->nrx = 1000;
+	gn_foreign_prune(&t, 4 * S, IV);
+	assert_int_equal(fm->nrx, 1);
+	assert_int_equal(fm->rx_ns[0], S);
+}
+
 /* ---- rejections ---- */
 
 static void test_reject_bad_arguments(void **state)
@@ -561,8 +586,8 @@ static void test_best_among_several(void **state)
 	c.body.announce.gm_quality.clock_class = 6;
 	d.body.announce.gm_priority1 = 1;
 	qualify(&t, &b, 0);
-	qualify(&t, &c, 0);
 	qualify(&t, &a, 0);
+	qualify(&t, &c, 0);
 	assert_int_equal(gn_foreign_add(&t, &d, S, IV), 0);
 
 	best = gn_foreign_best(&t, 2 * S, IV);
@@ -573,7 +598,7 @@ static void test_best_among_several(void **state)
 	assert_int_equal(best->ds.receiver.clock.id[0], 0x70);
 	assert_int_equal(best->ds.receiver.port, 1);
 
-	/* Without a, c (class 6) beats b. */
+	/* Without a, c (class 6) beats b; a's slot is free again. */
 	gn_foreign_remove(&t, &a.h.source);
 	assert_null(record_of(&t, 0x30));
 	assert_ptr_equal(gn_foreign_best(&t, 2 * S, IV), record_of(&t, 0x50));
@@ -630,6 +655,7 @@ int main(void)
 	    cmocka_unit_test(test_rx_history_is_bounded),
 	    cmocka_unit_test(test_duplicate_not_counted),
 	    cmocka_unit_test(test_odd_times),
+	    cmocka_unit_test(test_corrupt_nrx),
 	    cmocka_unit_test(test_reject_bad_arguments),
 	    cmocka_unit_test(test_reject_steps_removed),
 	    cmocka_unit_test(test_reject_own_clock),
