@@ -722,6 +722,85 @@ static void test_management(void **state)
 		 false, &r);
 	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
 
+	/* Every supported GET answers with data that decodes. */
+	{
+		static const uint16_t clock_ids[] = {
+			GN_MGMT_TIME_PROPERTIES_DATA_SET,
+			GN_MGMT_PRIORITY2, GN_MGMT_DOMAIN, GN_MGMT_SLAVE_ONLY,
+			GN_MGMT_CLOCK_ACCURACY, GN_MGMT_GRANDMASTER_SETTINGS_NP,
+		};
+		static const uint16_t port_ids[] = {
+			GN_MGMT_LOG_ANNOUNCE_INTERVAL,
+			GN_MGMT_ANNOUNCE_RECEIPT_TIMEOUT,
+			GN_MGMT_LOG_SYNC_INTERVAL, GN_MGMT_VERSION_NUMBER,
+			GN_MGMT_DELAY_MECHANISM,
+			GN_MGMT_LOG_MIN_PDELAY_REQ_INTERVAL,
+			GN_MGMT_PORT_DATA_SET_NP, GN_MGMT_PORT_PROPERTIES_NP,
+			GN_MGMT_PORT_SERVICE_STATS_NP, GN_MGMT_PORT_HWCLOCK_NP,
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(clock_ids) / sizeof(clock_ids[0]); k++) {
+			assert_int_equal(mgmt_req(c, GN_MGMT_GET, clock_ids[k],
+						  0, NULL, 0, false, &r), 1);
+			reply_data(&r, 0, clock_ids[k], &d);
+		}
+		for (k = 0; k < sizeof(port_ids) / sizeof(port_ids[0]); k++) {
+			assert_int_equal(mgmt_req(c, GN_MGMT_GET, port_ids[k],
+						  1, NULL, 0, false, &r), 1);
+			reply_data(&r, 0, port_ids[k], &d);
+		}
+		mgmt_req(c, GN_MGMT_GET, GN_MGMT_LOG_SYNC_INTERVAL, 2, NULL, 0,
+			 false, &r);
+		reply_data(&r, 0, GN_MGMT_LOG_SYNC_INTERVAL, &d);
+		assert_int_equal(d.u8, 0);
+		mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_PROPERTIES_NP, 1, NULL, 0,
+			 false, &r);
+		reply_data(&r, 0, GN_MGMT_PORT_PROPERTIES_NP, &d);
+		assert_string_equal(d.port_properties.iface, "bc.0");
+		assert_int_equal(d.port_properties.port_state,
+				 c->ports[0].ds.state);
+		/* A clock id sent to a single port: no answer (linuxptp). */
+		assert_int_equal(mgmt_req(c, GN_MGMT_GET,
+					  GN_MGMT_DEFAULT_DATA_SET, 1, NULL, 0,
+					  false, &r), 0);
+		/* SET GRANDMASTER_SETTINGS_NP changes the local quality. */
+		mgmt_req(c, GN_MGMT_GET, GN_MGMT_GRANDMASTER_SETTINGS_NP, 0,
+			 NULL, 0, false, &r);
+		reply_data(&r, 0, GN_MGMT_GRANDMASTER_SETTINGS_NP, &d);
+		{
+			uint8_t buf[16];
+			int n;
+
+			d.gm_settings.quality.clock_class = 6;
+			d.gm_settings.utc_offset = 37;
+			n = gn_mgmt_encode(GN_MGMT_GRANDMASTER_SETTINGS_NP, &d,
+					   buf, sizeof(buf));
+			assert_int_equal(n, GN_MGMT_GM_SETTINGS_NP_LEN);
+			assert_int_equal(
+				mgmt_req(c, GN_MGMT_SET,
+					 GN_MGMT_GRANDMASTER_SETTINGS_NP, 0, buf,
+					 (uint16_t)n, false, &r),
+				1);
+			assert_int_equal(c->dds.quality.clock_class, 6);
+		}
+		/* A port id cannot be SET here; ENABLE_PORT needs a port. */
+		mgmt_req(c, GN_MGMT_SET, GN_MGMT_LOG_SYNC_INTERVAL, 1, v, 2,
+			 false, &r);
+		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+		mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_ENABLE_PORT, 0, NULL, 0,
+			 false, &r);
+		assert_int_equal(r.n, 0);
+		/* NULL_MANAGEMENT addresses ports (as in linuxptp). */
+		assert_int_equal(mgmt_req(c, GN_MGMT_COMMAND,
+					  GN_MGMT_NULL_MANAGEMENT, 1, NULL, 0,
+					  false, &r), 1);
+		assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_ACKNOWLEDGE);
+		mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_INITIALIZE, 0, NULL, 0,
+			 false, &r);
+		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+	}
+
 	/* COMMAND DISABLE_PORT on port 2, acknowledged; then enable. */
 	assert_int_equal(mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_DISABLE_PORT, 2,
 				  NULL, 0, false, &r), 1);
