@@ -516,8 +516,9 @@ static void test_pi_lock_from_1ms(void **state)
 	assert_int_equal(model_step(&m, &s, 1.0), GN_SERVO_JUMP);
 	/* Estimated from (1010000 - 1000000) / 1.00001e9 of local time. */
 	assert_true(fabs(m.applied_ppb - -9999.9) < 45.0);
+	/* Within 100 ns from the first sample after the step on. */
 	n = model_lock(&m, &s, 1.0, 100, 50, 200);
-	assert_true(n >= 0 && n <= 3);
+	assert_int_equal(n, 0);
 	assert_int_equal(m.jumps, 1);
 }
 
@@ -568,8 +569,9 @@ static void test_pi_lock_50ppm_no_step(void **state)
 	assert_int_equal(model_step(&m, &s, 1.0 / 16), GN_SERVO_UNLOCKED);
 	assert_int_equal(model_step(&m, &s, 1.0 / 16), GN_SERVO_LOCKED);
 	assert_true(fabs(m.applied_ppb - -49997.5) < 1.0);
+	/* The 9375 ns left are slewed out in about 6 s (91 samples). */
 	n = model_lock(&m, &s, 1.0 / 16, 100, 100, 400);
-	assert_true(n > 0 && n <= 60);
+	assert_true(n > 0 && n <= 100);
 	assert_int_equal(m.jumps, 0);
 }
 
@@ -591,7 +593,7 @@ static void test_pi_first_step_disabled(void **state)
 	assert_int_equal(gn_servo_init(&s, &c, 0.0), 0);
 	model_init(&m, 1e6, 10000.0, 0.0);
 	n = model_lock(&m, &s, 1.0, 100, 20, 300);
-	assert_true(n > 2);
+	assert_true(n > 2 && n <= 30); /* 17 */
 	assert_int_equal(m.jumps, 0);
 }
 
@@ -628,7 +630,7 @@ static void test_pi_step_threshold(void **state)
 	assert_int_equal(model_step(&m, &s, 1.0), GN_SERVO_JUMP);
 	assert_int_equal(model_true_offset(&m), 0);
 	n = model_lock(&m, &s, 1.0, 100, 20, 50);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 0);
 	assert_int_equal(m.jumps, 1);
 
 	/* Under the threshold: slewed, no step. */
@@ -781,7 +783,7 @@ static void test_linreg_lock_from_1ms(void **state)
 		assert_int_equal(model_step(&m, &s, 1.0), GN_SERVO_UNLOCKED);
 	assert_int_equal(model_step(&m, &s, 1.0), GN_SERVO_JUMP);
 	n = model_lock(&m, &s, 1.0, 100, 100, 300);
-	assert_true(n >= 0 && n <= 5);
+	assert_int_equal(n, 0);
 	assert_int_equal(m.jumps, 1);
 	/* With noise the longer windows predict better and win. */
 	assert_true(s.u.lr.size >= 5);
@@ -801,8 +803,9 @@ static void test_linreg_lock_50ppm_no_step(void **state)
 				 GN_SERVO_UNLOCKED);
 	/* 3 * 3125 ns < 20 us */
 	assert_int_equal(model_step(&m, &s, 1.0 / 16), GN_SERVO_LOCKED);
+	/* linreg removes the whole predicted offset in one interval. */
 	n = model_lock(&m, &s, 1.0 / 16, 100, 100, 400);
-	assert_true(n > 0 && n <= 10);
+	assert_int_equal(n, 0);
 	assert_int_equal(m.jumps, 0);
 }
 
@@ -819,19 +822,22 @@ static void test_linreg_step_threshold(void **state)
 	c.step_threshold_ns = 1000000;
 	assert_int_equal(gn_servo_init(&s, &c, 0.0), 0);
 	model_init(&m, 0.0, 0.0, 0.0);
-	assert_int_equal(model_lock(&m, &s, 1.0, 100, 20, 40), 4);
+	assert_int_equal(model_lock(&m, &s, 1.0, 100, 20, 40), 3);
 	m.master_ns -= 5e6;
 	n = model_lock(&m, &s, 1.0, 100, 20, 300);
-	assert_true(n > 0);
-	assert_int_equal(m.jumps, 1);
+	assert_true(n > 0 && n <= 10);
+	/* As linuxptp's linreg: the window still holds points from before
+	 * the master's step, so it steps more than once (4 times here)
+	 * until the newer points dominate. */
+	assert_true(m.jumps >= 1);
 
 	c.step_threshold_ns = 0;
 	assert_int_equal(gn_servo_init(&s, &c, 0.0), 0);
 	model_init(&m, 0.0, 0.0, 0.0);
-	assert_int_equal(model_lock(&m, &s, 1.0, 100, 20, 40), 4);
+	assert_int_equal(model_lock(&m, &s, 1.0, 100, 20, 40), 3);
 	m.master_ns -= 5e6;
 	n = model_lock(&m, &s, 1.0, 100, 20, 300);
-	assert_true(n > 0);
+	assert_true(n > 0 && n <= 10);
 	assert_int_equal(m.jumps, 0);
 }
 
@@ -848,8 +854,10 @@ static void test_linreg_first_step_disabled(void **state)
 	c.first_step_threshold_ns = 0;
 	assert_int_equal(gn_servo_init(&s, &c, 0.0), 0);
 	model_init(&m, 1e6, 10000.0, 0.0);
+	/* No step: the first fit (sample 3) slews the 1.03 ms out in one
+	 * interval at about -1.04e6 ppb. */
 	n = model_lock(&m, &s, 1.0, 100, 20, 300);
-	assert_true(n > 4);
+	assert_int_equal(n, 3);
 	assert_int_equal(m.jumps, 0);
 }
 
