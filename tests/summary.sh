@@ -15,13 +15,13 @@ for b in sys.argv[1:]:
             progs_ok += 1
         elif t.get("result") != "SKIP":
             progs_fail += 1
-        out = t.get("stdout") or ""
-        m = re.search(r"\[  PASSED  \] (\d+) test", out)
-        if m:
-            cases_ok += int(m.group(1))
-        m = re.search(r"\[  FAILED  \] (\d+) test\(s\), listed", out)
-        if m:
-            cases_fail += int(m.group(1))
+    # cmocka prints its own summary on stderr, kept in testlog.txt only.
+    txt = open(os.path.join(b, "meson-logs", "testlog.txt"),
+               errors="replace").read()
+    cases_ok += sum(int(n) for n in
+                    re.findall(r"\[  PASSED  \] (\d+) test", txt))
+    cases_fail += sum(int(n) for n in
+                      re.findall(r"\[  FAILED  \] (\d+) test\(s\), listed", txt))
 print(f"test programs: {progs_ok} passed, {progs_fail} failed "
       f"(normal and ASan/UBSan builds)")
 print(f"cmocka: {cases_ok} passed, {cases_fail} failed")
