@@ -350,9 +350,12 @@ static bool port_from_parent(const struct gn_port *p, const struct gn_msg *m)
 static void port_offset_sample(struct gn_port *p, int64_t t1_ns, int64_t t2_ns,
 			       int64_t corr_ns)
 {
-	int64_t delay, offset;
+	int64_t delay, offset, t1c;
 
-	p->last_t1c_ns = t1_ns + corr_ns;
+	/* Both come from the wire: a hostile correction must not wrap. */
+	if (gn_add_ns(t1_ns, corr_ns, &t1c) < 0)
+		return;
+	p->last_t1c_ns = t1c;
 	p->last_t2_ns = t2_ns;
 	p->have_last_sync = true;
 
@@ -408,8 +411,11 @@ static void port_process_sync(struct gn_port *p, const struct gn_msg *m,
 	if (s->have_fup && s->seq == m->h.sequence_id &&
 	    gn_port_identity_eq(&s->source, &m->h.source)) {
 		/* The Follow_Up overtook its Sync. */
-		int64_t corr = port_corr_ns(m->h.correction) + s->fup_corr_ns;
+		int64_t corr;
 
+		if (gn_add_ns(port_corr_ns(m->h.correction), s->fup_corr_ns,
+			      &corr) < 0)
+			return;
 		t1 = s->t1_ns;
 		memset(s, 0, sizeof(*s));
 		port_offset_sample(p, t1, rx_ts_ns, corr);
@@ -437,8 +443,11 @@ static void port_process_follow_up(struct gn_port *p, const struct gn_msg *m)
 	if (s->have_sync && s->seq == m->h.sequence_id &&
 	    gn_port_identity_eq(&s->source, &m->h.source)) {
 		int64_t t2 = s->t2_ns;
-		int64_t corr = s->corr_ns + port_corr_ns(m->h.correction);
+		int64_t corr;
 
+		if (gn_add_ns(s->corr_ns, port_corr_ns(m->h.correction),
+			      &corr) < 0)
+			return;
 		memset(s, 0, sizeof(*s));
 		port_offset_sample(p, t1, t2, corr);
 		return;
@@ -604,9 +613,13 @@ static void port_process_pdelay_resp_fup(struct gn_port *p,
 		return;
 	if (gn_timestamp_to_ns(&m->body.resp.ts, &t3) < 0)
 		return;
+	int64_t corr;
+
 	p->pdelay_req_pending = false;
-	port_peer_delay(p, t3,
-			p->pdelay_resp_corr_ns + port_corr_ns(m->h.correction));
+	if (gn_add_ns(p->pdelay_resp_corr_ns, port_corr_ns(m->h.correction),
+		      &corr) < 0)
+		return;
+	port_peer_delay(p, t3, corr);
 }
 
 void gn_port_rx(struct gn_port *p, const uint8_t *buf, size_t len,

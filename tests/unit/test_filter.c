@@ -25,14 +25,13 @@ static void test_init_errors(void **state)
 	(void)state;
 	assert_int_equal(gn_filter_init(&f, GN_FILTER_MOVING_MEDIAN, 0),
 			 -EINVAL);
-	assert_int_equal(gn_filter_init(&f, GN_FILTER_MOVING_MEDIAN,
-					GN_FILTER_MAX_LEN + 1),
-			 -EINVAL);
+	assert_int_equal(
+	    gn_filter_init(&f, GN_FILTER_MOVING_MEDIAN, GN_FILTER_MAX_LEN + 1),
+	    -EINVAL);
 	assert_int_equal(gn_filter_init(&f, (enum gn_filter_type)7, 4),
 			 -EINVAL);
-	assert_int_equal(gn_filter_init(&f, GN_FILTER_MOVING_AVERAGE,
-					GN_FILTER_MAX_LEN),
-			 0);
+	assert_int_equal(
+	    gn_filter_init(&f, GN_FILTER_MOVING_AVERAGE, GN_FILTER_MAX_LEN), 0);
 	assert_int_equal(f.length, GN_FILTER_MAX_LEN);
 	assert_int_equal(f.count, 0);
 	assert_int_equal(gn_filter_init(&f, GN_FILTER_MOVING_MEDIAN, 1), 0);
@@ -246,9 +245,9 @@ static void test_against_reference(void **state)
 	gn_rng_seed(&rng, 2024);
 	for (len = 1; len <= GN_FILTER_MAX_LEN; len++) {
 		assert_int_equal(
-			gn_filter_init(&med, GN_FILTER_MOVING_MEDIAN, len), 0);
+		    gn_filter_init(&med, GN_FILTER_MOVING_MEDIAN, len), 0);
 		assert_int_equal(
-			gn_filter_init(&avg, GN_FILTER_MOVING_AVERAGE, len), 0);
+		    gn_filter_init(&avg, GN_FILTER_MOVING_AVERAGE, len), 0);
 		for (i = 0; i < 2000; i++) {
 			int64_t v, sum = 0, want_med, want_avg;
 
@@ -267,7 +266,7 @@ static void test_against_reference(void **state)
 				want_med = win[n / 2];
 			else
 				want_med = ref_floor_div(
-					win[n / 2 - 1] + win[n / 2], 2);
+				    win[n / 2 - 1] + win[n / 2], 2);
 			for (j = 0; j < n; j++)
 				sum += win[j];
 			want_avg = ref_floor_div(sum, n);
@@ -283,17 +282,17 @@ static void test_against_reference(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_errors),
-		cmocka_unit_test(test_median),
-		cmocka_unit_test(test_median_even_rounding),
-		cmocka_unit_test(test_median_duplicates),
-		cmocka_unit_test(test_median_extremes),
-		cmocka_unit_test(test_length_one),
-		cmocka_unit_test(test_average),
-		cmocka_unit_test(test_average_extremes),
-		cmocka_unit_test(test_reset),
-		cmocka_unit_test(test_bad_state_passthrough),
-		cmocka_unit_test(test_against_reference),
+	    cmocka_unit_test(test_init_errors),
+	    cmocka_unit_test(test_median),
+	    cmocka_unit_test(test_median_even_rounding),
+	    cmocka_unit_test(test_median_duplicates),
+	    cmocka_unit_test(test_median_extremes),
+	    cmocka_unit_test(test_length_one),
+	    cmocka_unit_test(test_average),
+	    cmocka_unit_test(test_average_extremes),
+	    cmocka_unit_test(test_reset),
+	    cmocka_unit_test(test_bad_state_passthrough),
+	    cmocka_unit_test(test_against_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "env.h"
@@ -31,13 +32,13 @@
 /* ---- model clock ---- */
 
 struct model {
-	double master_ns;   /* true time */
-	double local_ns;    /* the disciplined clock */
+	double master_ns;    /* true time */
+	double local_ns;     /* the disciplined clock */
 	double freq_err_ppb; /* its oscillator's own error */
-	double applied_ppb; /* the servo's adjustment */
-	double noise_ns;    /* +- uniform measurement noise */
+	double applied_ppb;  /* the servo's adjustment */
+	double noise_ns;     /* +- uniform measurement noise */
 	struct gn_rng rng;
-	unsigned jumps;	    /* JUMP states seen */
+	unsigned jumps; /* JUMP states seen */
 	unsigned samples;
 };
 
@@ -75,7 +76,8 @@ static enum gn_servo_state model_step(struct model *m, struct gn_servo *s,
 	double ppb;
 
 	if (m->noise_ns > 0.0)
-		off += llround((gn_rng_unit(&m->rng) * 2.0 - 1.0) * m->noise_ns);
+		off +=
+		    llround((gn_rng_unit(&m->rng) * 2.0 - 1.0) * m->noise_ns);
 	ppb = gn_servo_sample(s, off, llround(m->local_ns), 1.0, &st);
 	switch (st) {
 	case GN_SERVO_UNLOCKED:
@@ -182,7 +184,7 @@ static void test_init_errors(void **state)
 	assert_int_equal(gn_servo_init(&s, NULL, 0.0), -EINVAL);
 	c.type = GN_SERVO_TYPE_COUNT;
 	assert_int_equal(gn_servo_init(&s, &c, 0.0), -EINVAL);
-	c.type = (enum gn_servo_type)-1;
+	c.type = (enum gn_servo_type) - 1;
 	assert_int_equal(gn_servo_init(&s, &c, 0.0), -EINVAL);
 	gn_servo_config_default(&c);
 	c.max_frequency_ppb = 0.0;
@@ -235,8 +237,7 @@ static void test_pi_gains_auto(void **state)
 	expect_gains(true, 1.0, 0.7, 0.3);
 	expect_gains(true, 1.0 / 16, 1.60817769699585, 0.0989630933079672);
 	expect_gains(false, 1.0, 0.1, 0.001);
-	expect_gains(false, 1.0 / 16, 0.229739670999407,
-		     0.000329876977693224);
+	expect_gains(false, 1.0 / 16, 0.229739670999407, 0.000329876977693224);
 	expect_gains(true, 4.0, 0.175, 0.075);
 	/* sw, 4 s: 0.1 * 0.65975 = 0.0659753955386447 (< 0.175),
 	 * 0.001 * 1.7411 = 0.00174110112659225 (< 0.075) */
@@ -401,11 +402,9 @@ static void test_pi_estimate_wait(void **state)
 			assert_true(k == 0 ? s.u.pi.ki == 1e-9
 					   : s.u.pi.ki == 0.0);
 			gn_servo_sample(&s, 0, 0, 1.0, &st);
-			gn_servo_sample(&s, 0, INT64_C(999000000000), 1.0,
-					&st);
+			gn_servo_sample(&s, 0, INT64_C(999000000000), 1.0, &st);
 			assert_int_equal(st, GN_SERVO_UNLOCKED);
-			gn_servo_sample(&s, 0, INT64_C(999100000000), 1.0,
-					&st);
+			gn_servo_sample(&s, 0, INT64_C(999100000000), 1.0, &st);
 			assert_int_equal(st, GN_SERVO_LOCKED);
 		}
 	}
@@ -730,6 +729,33 @@ static void test_linreg_exact(void **state)
 	assert_true(s.u.lr.last_update_ns == 3000000000 - 1000300);
 }
 
+/*
+ * Weighted fit. Offsets 0, 0, 0, 400 at 0..3 s, the last with weight 0.5.
+ * The offset regression (X in s): W = 3.5, sum wX = -6, sum wo = 200,
+ * sum wXo = 0, sum wX^2 = 14: Sxx = 14 - 36 / 3.5 = 26 / 7, Sxo = 0 +
+ * 6 * 200 / 3.5 = 2400 / 7, slope 1200 / 13 ns/s, offset now 200 / 3.5 +
+ * (1200 / 13) * (6 / 3.5) = 2800 / 13. freq = -1200 / 13 - 2800 / 13 =
+ * -4000 / 13 = -307.69 ppb. Unweighted it would be -120 - 280 = -400.
+ */
+static void test_linreg_weighted(void **state)
+{
+	enum gn_servo_state st;
+	struct gn_servo s;
+	double f;
+	int w;
+
+	(void)state;
+	for (w = 0; w < 2; w++) {
+		servo_setup(&s, GN_SERVO_LINREG, true, 1.0);
+		gn_servo_sample(&s, 0, 0, 1.0, &st);
+		gn_servo_sample(&s, 0, 1000000000, 1.0, &st);
+		gn_servo_sample(&s, 0, 2000000000, 1.0, &st);
+		f = gn_servo_sample(&s, 400, 3000000000, w ? 0.5 : 1.0, &st);
+		assert_int_equal(st, GN_SERVO_LOCKED);
+		assert_true(fabs(f - (w ? -4000.0 / 13 : -400.0)) < 1e-6);
+	}
+}
+
 /* Same local time every sample: no fit, stays UNLOCKED. */
 static void test_linreg_degenerate(void **state)
 {
@@ -789,6 +815,60 @@ static void test_linreg_lock_from_1ms(void **state)
 	assert_true(s.u.lr.size >= 5);
 }
 
+/*
+ * linuxptp's rules, checked after every sample of a noisy run: the size
+ * is the largest whose prediction error is below 1.05 times the best
+ * smaller one's (once it has 10 error updates; the smallest with a fit
+ * otherwise), and the output is 1e9 * (slope - 1) + intercept / interval
+ * / c with c = 1 up to 16 points, 2 for 32, 3 for 64.
+ */
+static unsigned expected_size(const struct gn_servo_linreg *lr)
+{
+	unsigned k, best = 0;
+	double best_err = 0.0;
+
+	for (k = 0; k < GN_LINREG_SIZES; k++) {
+		if ((!best && lr->slope[k] != 0.0) ||
+		    (best_err * 1.05 > lr->err[k] &&
+		     lr->err_updates[k] >= 10)) {
+			best = k + 2;
+			best_err = lr->err[k];
+		}
+	}
+	return best;
+}
+
+static void test_linreg_size_and_output(void **state)
+{
+	unsigned i, sizes_seen = 0, k, c;
+	enum gn_servo_state st;
+	struct gn_servo s;
+	struct model m;
+	double want;
+
+	(void)state;
+	servo_setup(&s, GN_SERVO_LINREG, true, 0.5);
+	model_init(&m, 0.0, 3000.0, 50.0);
+	for (i = 0; i < 400; i++) {
+		st = model_step(&m, &s, 0.5);
+		if (i < 3) {
+			assert_int_equal(st, GN_SERVO_UNLOCKED);
+			continue;
+		}
+		assert_int_equal(st, GN_SERVO_LOCKED);
+		assert_int_equal(s.u.lr.size, expected_size(&s.u.lr));
+		k = s.u.lr.size - 2;
+		c = s.u.lr.size <= 4 ? 1 : s.u.lr.size / 2;
+		want = 1e9 * (s.u.lr.slope[k] - 1.0) +
+		       s.u.lr.intercept[k] / 0.5 / c;
+		assert_true(fabs(m.applied_ppb - want) < 1e-6);
+		sizes_seen |= 1u << s.u.lr.size;
+	}
+	/* Every window size got its turn. */
+	assert_int_equal(sizes_seen, 0x7c);
+	assert_true(llabs(model_true_offset(&m)) < 200);
+}
+
 static void test_linreg_lock_50ppm_no_step(void **state)
 {
 	struct gn_servo s;
@@ -846,7 +926,7 @@ static void test_linreg_first_step_disabled(void **state)
 	struct gn_servo_config c;
 	struct gn_servo s;
 	struct model m;
-	int n;
+	int i, n;
 
 	(void)state;
 	gn_servo_config_default(&c);
@@ -854,10 +934,14 @@ static void test_linreg_first_step_disabled(void **state)
 	c.first_step_threshold_ns = 0;
 	assert_int_equal(gn_servo_init(&s, &c, 0.0), 0);
 	model_init(&m, 1e6, 10000.0, 0.0);
-	/* No step: the first fit (sample 3) slews the 1.03 ms out in one
-	 * interval at about -1.04e6 ppb. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(model_step(&m, &s, 1.0), GN_SERVO_UNLOCKED);
+	/* No step: the first fit slews the 1.03 ms out in one interval:
+	 * -10000 ppb for the slope, -1030000 for the intercept. */
+	assert_int_equal(model_step(&m, &s, 1.0), GN_SERVO_LOCKED);
+	assert_true(fabs(m.applied_ppb - -1040000.0) < 100.0);
 	n = model_lock(&m, &s, 1.0, 100, 20, 300);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 0);
 	assert_int_equal(m.jumps, 0);
 }
 
@@ -958,32 +1042,34 @@ static void test_rng_unit_uniform(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_default),
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_init_errors),
-		cmocka_unit_test(test_pi_gains_auto),
-		cmocka_unit_test(test_pi_gains_configured),
-		cmocka_unit_test(test_pi_exact),
-		cmocka_unit_test(test_pi_time_order),
-		cmocka_unit_test(test_pi_estimate_wait),
-		cmocka_unit_test(test_locked_stable),
-		cmocka_unit_test(test_pi_lock_from_1ms),
-		cmocka_unit_test(test_pi_first_step_exact),
-		cmocka_unit_test(test_pi_lock_50ppm_no_step),
-		cmocka_unit_test(test_pi_first_step_disabled),
-		cmocka_unit_test(test_pi_step_threshold),
-		cmocka_unit_test(test_pi_clamp),
-		cmocka_unit_test(test_linreg_exact),
-		cmocka_unit_test(test_linreg_degenerate),
-		cmocka_unit_test(test_linreg_reset),
-		cmocka_unit_test(test_linreg_lock_from_1ms),
-		cmocka_unit_test(test_linreg_lock_50ppm_no_step),
-		cmocka_unit_test(test_linreg_step_threshold),
-		cmocka_unit_test(test_linreg_first_step_disabled),
-		cmocka_unit_test(test_linreg_clamp),
-		cmocka_unit_test(test_rng_known_values),
-		cmocka_unit_test(test_rng_determinism),
-		cmocka_unit_test(test_rng_unit_uniform),
+	    cmocka_unit_test(test_config_default),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_init_errors),
+	    cmocka_unit_test(test_pi_gains_auto),
+	    cmocka_unit_test(test_pi_gains_configured),
+	    cmocka_unit_test(test_pi_exact),
+	    cmocka_unit_test(test_pi_time_order),
+	    cmocka_unit_test(test_pi_estimate_wait),
+	    cmocka_unit_test(test_locked_stable),
+	    cmocka_unit_test(test_pi_lock_from_1ms),
+	    cmocka_unit_test(test_pi_first_step_exact),
+	    cmocka_unit_test(test_pi_lock_50ppm_no_step),
+	    cmocka_unit_test(test_pi_first_step_disabled),
+	    cmocka_unit_test(test_pi_step_threshold),
+	    cmocka_unit_test(test_pi_clamp),
+	    cmocka_unit_test(test_linreg_exact),
+	    cmocka_unit_test(test_linreg_weighted),
+	    cmocka_unit_test(test_linreg_degenerate),
+	    cmocka_unit_test(test_linreg_reset),
+	    cmocka_unit_test(test_linreg_lock_from_1ms),
+	    cmocka_unit_test(test_linreg_size_and_output),
+	    cmocka_unit_test(test_linreg_lock_50ppm_no_step),
+	    cmocka_unit_test(test_linreg_step_threshold),
+	    cmocka_unit_test(test_linreg_first_step_disabled),
+	    cmocka_unit_test(test_linreg_clamp),
+	    cmocka_unit_test(test_rng_known_values),
+	    cmocka_unit_test(test_rng_determinism),
+	    cmocka_unit_test(test_rng_unit_uniform),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,10 @@
 static void test_e2e_basic(void **state)
 {
 	struct gn_e2e_sample s = {
-		.t1_ns = 1000, .t2_ns = 1600, .t3_ns = 2000, .t4_ns = 2400,
+	    .t1_ns = 1000,
+	    .t2_ns = 1600,
+	    .t3_ns = 2000,
+	    .t4_ns = 2400,
 	};
 	int64_t mpd = SENTINEL, off = SENTINEL;
 
@@ -49,17 +52,20 @@ static void test_e2e_basic(void **state)
 static void test_e2e_corrections(void **state)
 {
 	struct gn_e2e_sample s = {
-		.t1_ns = 1000, .t2_ns = 1630, .t3_ns = 2000, .t4_ns = 2420,
-		.sync_corr_ns = 30, .delay_corr_ns = 20,
+	    .t1_ns = 1000,
+	    .t2_ns = 1630,
+	    .t3_ns = 2000,
+	    .t4_ns = 2420,
+	    .sync_corr_ns = 30,
+	    .delay_corr_ns = 20,
 	};
 	int64_t mpd, off;
 
 	(void)state;
 	assert_int_equal(gn_tt_e2e_delay(&s, &mpd), 0);
 	assert_int_equal(mpd, 500);
-	assert_int_equal(gn_tt_offset(s.t1_ns, s.t2_ns, s.sync_corr_ns, mpd, 0,
-				      &off),
-			 0);
+	assert_int_equal(
+	    gn_tt_offset(s.t1_ns, s.t2_ns, s.sync_corr_ns, mpd, 0, &off), 0);
 	assert_int_equal(off, 100);
 
 	/* Ignoring the corrections would be 10 ns off in the delay and
@@ -82,8 +88,13 @@ static void test_e2e_corrections(void **state)
 static void test_e2e_asymmetry(void **state)
 {
 	struct gn_e2e_sample s = {
-		.t1_ns = 1000, .t2_ns = 1670, .t3_ns = 2000, .t4_ns = 2380,
-		.sync_corr_ns = 30, .delay_corr_ns = -20, .asymmetry_ns = 40,
+	    .t1_ns = 1000,
+	    .t2_ns = 1670,
+	    .t3_ns = 2000,
+	    .t4_ns = 2380,
+	    .sync_corr_ns = 30,
+	    .delay_corr_ns = -20,
+	    .asymmetry_ns = 40,
 	};
 	int64_t mpd, off;
 
@@ -96,9 +107,8 @@ static void test_e2e_asymmetry(void **state)
 	assert_int_equal(off, 100);
 
 	/* Without the asymmetry the offset would read 140. */
-	assert_int_equal(gn_tt_offset(s.t1_ns, s.t2_ns, s.sync_corr_ns, mpd, 0,
-				      &off),
-			 0);
+	assert_int_equal(
+	    gn_tt_offset(s.t1_ns, s.t2_ns, s.sync_corr_ns, mpd, 0, &off), 0);
 	assert_int_equal(off, 140);
 
 	/* Negative asymmetry: tms = 460, tsm = 540, Delay_Resp corr +40 + 20.
@@ -124,7 +134,10 @@ static void test_e2e_asymmetry(void **state)
 static void test_e2e_negative_offset(void **state)
 {
 	struct gn_e2e_sample s = {
-		.t1_ns = 1000, .t2_ns = 1250, .t3_ns = 2000, .t4_ns = 2750,
+	    .t1_ns = 1000,
+	    .t2_ns = 1250,
+	    .t3_ns = 2000,
+	    .t4_ns = 2750,
 	};
 	int64_t mpd, off;
 
@@ -144,10 +157,10 @@ static void test_e2e_negative_offset(void **state)
 static void test_e2e_large_times(void **state)
 {
 	struct gn_e2e_sample s = {
-		.t1_ns = INT64_C(1700000000123456789),
-		.t2_ns = INT64_C(1700000000123462345),
-		.t3_ns = INT64_C(1700000000623456789),
-		.t4_ns = INT64_C(1700000000623475923),
+	    .t1_ns = INT64_C(1700000000123456789),
+	    .t2_ns = INT64_C(1700000000123462345),
+	    .t3_ns = INT64_C(1700000000623456789),
+	    .t4_ns = INT64_C(1700000000623475923),
 	};
 	int64_t mpd, off;
 
@@ -200,9 +213,8 @@ static void test_e2e_overflow(void **state)
 	s = (struct gn_e2e_sample){.t1_ns = INT64_MAX, .sync_corr_ns = 1};
 	expect_e2e_erange(&s);
 	/* (t1 + sync_corr) + asymmetry */
-	s = (struct gn_e2e_sample){.t1_ns = INT64_MAX - 1,
-				   .sync_corr_ns = 1,
-				   .asymmetry_ns = 1};
+	s = (struct gn_e2e_sample){
+	    .t1_ns = INT64_MAX - 1, .sync_corr_ns = 1, .asymmetry_ns = 1};
 	expect_e2e_erange(&s);
 	/* t4 - delay_corr */
 	s = (struct gn_e2e_sample){.t4_ns = INT64_MIN, .delay_corr_ns = 1};
@@ -256,8 +268,11 @@ static void test_offset_overflow(void **state)
 static void test_p2p_basic(void **state)
 {
 	struct gn_p2p_sample s = {
-		.t1_ns = 10000, .t2_ns = 15300, .t3_ns = 16300, .t4_ns = 11600,
-		.neighbor_rate_ratio = 1.0,
+	    .t1_ns = 10000,
+	    .t2_ns = 15300,
+	    .t3_ns = 16300,
+	    .t4_ns = 11600,
+	    .neighbor_rate_ratio = 1.0,
 	};
 	int64_t d = SENTINEL;
 
@@ -279,8 +294,10 @@ static void test_p2p_basic(void **state)
 static void test_p2p_one_step(void **state)
 {
 	struct gn_p2p_sample s = {
-		.t1_ns = 10000, .t4_ns = 11600, .resp_corr_ns = 1000,
-		.neighbor_rate_ratio = 1.0,
+	    .t1_ns = 10000,
+	    .t4_ns = 11600,
+	    .resp_corr_ns = 1000,
+	    .neighbor_rate_ratio = 1.0,
 	};
 	int64_t d;
 
@@ -298,9 +315,13 @@ static void test_p2p_one_step(void **state)
 static void test_p2p_asymmetry(void **state)
 {
 	struct gn_p2p_sample s = {
-		.t1_ns = 10000, .t2_ns = 15300, .t3_ns = 16300, .t4_ns = 11600,
-		.resp_corr_ns = -40, .neighbor_rate_ratio = 1.0,
-		.asymmetry_ns = 40,
+	    .t1_ns = 10000,
+	    .t2_ns = 15300,
+	    .t3_ns = 16300,
+	    .t4_ns = 11600,
+	    .resp_corr_ns = -40,
+	    .neighbor_rate_ratio = 1.0,
+	    .asymmetry_ns = 40,
 	};
 	int64_t d;
 
@@ -325,8 +346,11 @@ static void test_p2p_asymmetry(void **state)
 static void test_p2p_rate_ratio(void **state)
 {
 	struct gn_p2p_sample s = {
-		.t1_ns = 0, .t2_ns = 5000, .t3_ns = 1004500, .t4_ns = 1000000,
-		.neighbor_rate_ratio = 1.0001,
+	    .t1_ns = 0,
+	    .t2_ns = 5000,
+	    .t3_ns = 1004500,
+	    .t4_ns = 1000000,
+	    .neighbor_rate_ratio = 1.0001,
 	};
 	int64_t d;
 
@@ -343,7 +367,9 @@ static void test_p2p_rate_ratio(void **state)
 static void test_p2p_rounding(void **state)
 {
 	struct gn_p2p_sample s = {
-		.t1_ns = 0, .t4_ns = 3, .neighbor_rate_ratio = 1.5,
+	    .t1_ns = 0,
+	    .t4_ns = 3,
+	    .neighbor_rate_ratio = 1.5,
 	};
 	int64_t d;
 
@@ -365,7 +391,10 @@ static void test_p2p_rounding(void **state)
 static void test_p2p_bad_ratio(void **state)
 {
 	struct gn_p2p_sample s = {
-		.t1_ns = 10000, .t2_ns = 15300, .t3_ns = 16300, .t4_ns = 11600,
+	    .t1_ns = 10000,
+	    .t2_ns = 15300,
+	    .t3_ns = 16300,
+	    .t4_ns = 11600,
 	};
 	int64_t d = SENTINEL;
 
@@ -396,8 +425,8 @@ static void test_p2p_overflow(void **state)
 
 	(void)state;
 	/* t4 - t1 */
-	s = (struct gn_p2p_sample){.t4_ns = INT64_MAX, .t1_ns = -1,
-				   .neighbor_rate_ratio = 1.0};
+	s = (struct gn_p2p_sample){
+	    .t4_ns = INT64_MAX, .t1_ns = -1, .neighbor_rate_ratio = 1.0};
 	expect_p2p_erange(&s);
 	/* (t4 - t1) * r reaches 2^63 */
 	s = (struct gn_p2p_sample){.t4_ns = INT64_C(1) << 62,
@@ -407,9 +436,12 @@ static void test_p2p_overflow(void **state)
 	s.t4_ns = -(INT64_C(1) << 62);
 	assert_int_equal(gn_tt_p2p_delay(&s, &d), 0);
 	assert_true(d == -(INT64_C(1) << 62));
+	/* -2^62 * 3 is below -2^63 */
+	s.neighbor_rate_ratio = 3.0;
+	expect_p2p_erange(&s);
 	/* t3 - t2 */
-	s = (struct gn_p2p_sample){.t3_ns = INT64_MAX, .t2_ns = -1,
-				   .neighbor_rate_ratio = 1.0};
+	s = (struct gn_p2p_sample){
+	    .t3_ns = INT64_MAX, .t2_ns = -1, .neighbor_rate_ratio = 1.0};
 	expect_p2p_erange(&s);
 	/* corr + asymmetry */
 	s = (struct gn_p2p_sample){.resp_corr_ns = INT64_MAX,
@@ -417,12 +449,12 @@ static void test_p2p_overflow(void **state)
 				   .neighbor_rate_ratio = 1.0};
 	expect_p2p_erange(&s);
 	/* scaled - turnaround */
-	s = (struct gn_p2p_sample){.t4_ns = INT64_MAX, .t3_ns = -1,
-				   .neighbor_rate_ratio = 1.0};
+	s = (struct gn_p2p_sample){
+	    .t4_ns = INT64_MAX, .t3_ns = -1, .neighbor_rate_ratio = 1.0};
 	expect_p2p_erange(&s);
 	/* (scaled - turnaround) - corr */
-	s = (struct gn_p2p_sample){.t4_ns = INT64_MAX, .resp_corr_ns = -1,
-				   .neighbor_rate_ratio = 1.0};
+	s = (struct gn_p2p_sample){
+	    .t4_ns = INT64_MAX, .resp_corr_ns = -1, .neighbor_rate_ratio = 1.0};
 	expect_p2p_erange(&s);
 }
 
@@ -449,8 +481,7 @@ static void test_rate_ratio_errors(void **state)
 	assert_int_equal(gn_tt_rate_ratio(0, 5, 100, 5, &r), -EINVAL);
 	assert_int_equal(gn_tt_rate_ratio(0, 5, 100, 4, &r), -EINVAL);
 	/* Local interval overflows. */
-	assert_int_equal(gn_tt_rate_ratio(0, -1, 100, INT64_MAX, &r),
-			 -ERANGE);
+	assert_int_equal(gn_tt_rate_ratio(0, -1, 100, INT64_MAX, &r), -ERANGE);
 	/* Peer interval overflows. */
 	assert_int_equal(gn_tt_rate_ratio(-1, 0, INT64_MAX, 100, &r), -ERANGE);
 	assert_true(r == 42.0);
@@ -459,23 +490,23 @@ static void test_rate_ratio_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_e2e_basic),
-		cmocka_unit_test(test_e2e_corrections),
-		cmocka_unit_test(test_e2e_asymmetry),
-		cmocka_unit_test(test_e2e_negative_offset),
-		cmocka_unit_test(test_e2e_large_times),
-		cmocka_unit_test(test_e2e_rounding),
-		cmocka_unit_test(test_e2e_overflow),
-		cmocka_unit_test(test_offset_overflow),
-		cmocka_unit_test(test_p2p_basic),
-		cmocka_unit_test(test_p2p_one_step),
-		cmocka_unit_test(test_p2p_asymmetry),
-		cmocka_unit_test(test_p2p_rate_ratio),
-		cmocka_unit_test(test_p2p_rounding),
-		cmocka_unit_test(test_p2p_bad_ratio),
-		cmocka_unit_test(test_p2p_overflow),
-		cmocka_unit_test(test_rate_ratio),
-		cmocka_unit_test(test_rate_ratio_errors),
+	    cmocka_unit_test(test_e2e_basic),
+	    cmocka_unit_test(test_e2e_corrections),
+	    cmocka_unit_test(test_e2e_asymmetry),
+	    cmocka_unit_test(test_e2e_negative_offset),
+	    cmocka_unit_test(test_e2e_large_times),
+	    cmocka_unit_test(test_e2e_rounding),
+	    cmocka_unit_test(test_e2e_overflow),
+	    cmocka_unit_test(test_offset_overflow),
+	    cmocka_unit_test(test_p2p_basic),
+	    cmocka_unit_test(test_p2p_one_step),
+	    cmocka_unit_test(test_p2p_asymmetry),
+	    cmocka_unit_test(test_p2p_rate_ratio),
+	    cmocka_unit_test(test_p2p_rounding),
+	    cmocka_unit_test(test_p2p_bad_ratio),
+	    cmocka_unit_test(test_p2p_overflow),
+	    cmocka_unit_test(test_rate_ratio),
+	    cmocka_unit_test(test_rate_ratio_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,11 @@
  *  - no leap second handling (the core has no servo_leap yet);
  *  - the output is the frequency to apply, the negation of linuxptp's.
  *
+ * Like linuxptp's, it keeps its points across a step: after a step of the
+ * master's time the window mixes both sides of it, so the servo may step
+ * a few times and briefly run at large frequencies until the newer points
+ * dominate (4 steps for a 5 ms master step with step_threshold 1 ms).
+ *
  * Must not do I/O or read clocks.
  */
 #include <math.h>
