@@ -27,6 +27,7 @@ demo: build
 test: build
 	$(MESON) test -C $(BUILD) --print-errorlogs
 	@$(MAKE) --no-print-directory test-san
+	@./tests/check_tshark.sh $(BUILD)
 	@./tests/summary.sh $(BUILD) $(BUILD_SAN)
 
 test-fast: build

@@ -97,7 +97,8 @@ static void test_ti(void **state)
 	assert_true(gn_ns_to_ti(1) == 65536);
 	assert_true(gn_ns_to_ti(-3) == -196608);
 	assert_true(gn_ns_to_ti(0) == 0);
-	assert_true(gn_ns_to_ti(INT64_MAX / 65536) == (INT64_MAX / 65536) * 65536);
+	assert_true(gn_ns_to_ti(INT64_MAX / 65536) ==
+		    (INT64_MAX / 65536) * 65536);
 	assert_true(gn_ns_to_ti(INT64_MAX / 65536 + 1) == GN_TI_MAX);
 	assert_true(gn_ns_to_ti(INT64_MIN / 65536) == INT64_MIN);
 	assert_true(gn_ns_to_ti(INT64_MIN / 65536 - 1) == INT64_MIN + 1);
@@ -172,7 +173,7 @@ static void test_eui48(void **state)
 static void test_identity_str(void **state)
 {
 	struct gn_port_identity pid = {
-		{{0x02, 0x00, 0x00, 0xff, 0xfe, 0xaa, 0x00, 0x01}}, 1};
+	    {{0x02, 0x00, 0x00, 0xff, 0xfe, 0xaa, 0x00, 0x01}}, 1};
 	char buf[32];
 
 	(void)state;
@@ -215,9 +216,8 @@ static void test_identity_parse(void **state)
 			 0);
 	assert_memory_equal(pid.clock.id, want, 8);
 	assert_int_equal(pid.port, 1);
-	assert_int_equal(gn_port_identity_parse("020000.FFFE.AA0001-65535",
-						&pid),
-			 0);
+	assert_int_equal(
+	    gn_port_identity_parse("020000.FFFE.AA0001-65535", &pid), 0);
 	assert_memory_equal(pid.clock.id, want, 8);
 	assert_int_equal(pid.port, 65535);
 	assert_int_equal(gn_port_identity_parse("Ab0000.fffe.aa0001-0", &pid),
@@ -226,13 +226,11 @@ static void test_identity_parse(void **state)
 	assert_int_equal(pid.port, 0);
 
 	pid.port = 77;
-	assert_int_equal(gn_port_identity_parse("020000.fffe.aa0001-65536",
-						&pid),
-			 -EINVAL);
+	assert_int_equal(
+	    gn_port_identity_parse("020000.fffe.aa0001-65536", &pid), -EINVAL);
 	assert_int_equal(pid.port, 77); /* untouched on failure */
-	assert_int_equal(gn_port_identity_parse("020000.fffe.aa0001-000001",
-						&pid),
-			 -EINVAL);
+	assert_int_equal(
+	    gn_port_identity_parse("020000.fffe.aa0001-000001", &pid), -EINVAL);
 	assert_int_equal(gn_port_identity_parse("020000.fffe.aa0001-", &pid),
 			 -EINVAL);
 	assert_int_equal(gn_port_identity_parse("020000.fffe.aa0001-1x", &pid),
@@ -292,7 +290,7 @@ static void test_port_state_str(void **state)
 			    "UNKNOWN");
 	assert_string_equal(gn_port_state_str((enum gn_port_state)10),
 			    "UNKNOWN");
-	assert_string_equal(gn_port_state_str((enum gn_port_state)-1),
+	assert_string_equal(gn_port_state_str((enum gn_port_state) - 1),
 			    "UNKNOWN");
 }
 
@@ -344,17 +342,17 @@ static void test_time_properties_flags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timestamp_to_ns),
-		cmocka_unit_test(test_ns_to_timestamp),
-		cmocka_unit_test(test_ti),
-		cmocka_unit_test(test_add_sub),
-		cmocka_unit_test(test_identity_cmp),
-		cmocka_unit_test(test_eui48),
-		cmocka_unit_test(test_identity_str),
-		cmocka_unit_test(test_identity_parse),
-		cmocka_unit_test(test_log_interval),
-		cmocka_unit_test(test_port_state_str),
-		cmocka_unit_test(test_time_properties_flags),
+	    cmocka_unit_test(test_timestamp_to_ns),
+	    cmocka_unit_test(test_ns_to_timestamp),
+	    cmocka_unit_test(test_ti),
+	    cmocka_unit_test(test_add_sub),
+	    cmocka_unit_test(test_identity_cmp),
+	    cmocka_unit_test(test_eui48),
+	    cmocka_unit_test(test_identity_str),
+	    cmocka_unit_test(test_identity_parse),
+	    cmocka_unit_test(test_log_interval),
+	    cmocka_unit_test(test_port_state_str),
+	    cmocka_unit_test(test_time_properties_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
