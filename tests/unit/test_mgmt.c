@@ -18,58 +18,11 @@
 #include <string.h>
 
 #include "mgmt.h"
+#include "golden.h"
 
 static const uint8_t gm_id[8] = {0x02, 0x00, 0x00, 0xff,
 				 0xfe, 0xaa, 0x00, 0x01};
 static const uint8_t id2[8] = {0x00, 0x1b, 0x21, 0xff, 0xfe, 0x12, 0x34, 0x56};
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static size_t load_hex(const char *name, uint8_t *buf, size_t cap)
-{
-	char path[512];
-	int c, v, hi = -1;
-	int comment = 0, bol = 1;
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.hex", GN_TEST_DATA, name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	while ((c = fgetc(f)) != EOF) {
-		if (c == '\n') {
-			comment = 0;
-			bol = 1;
-			continue;
-		}
-		if (bol && c == '#')
-			comment = 1;
-		bol = 0;
-		if (comment || c == ' ' || c == '\r' || c == '\t')
-			continue;
-		v = hexval(c);
-		assert_true(v >= 0);
-		if (hi < 0) {
-			hi = v;
-		} else {
-			assert_true(n < cap);
-			buf[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	fclose(f);
-	assert_int_equal(hi, -1);
-	return n;
-}
 
 /* Encodes d as id, compares with want, decodes back into *out. */
 static void check_codec(uint16_t id, const union gn_mgmt_data *d,
