@@ -392,7 +392,6 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 		};
 		enum gn_bmca_decision d = gn_bmca_state_decision(&in);
 		enum gn_fsm_event ev = gn_fsm_event_from_decision(d);
-		bool mdiff = fresh_best;
 
 		switch (d) {
 		case GN_BMCA_M1:
@@ -408,15 +407,13 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 		case GN_BMCA_S1:
 			clock_update_slave(c, fm);
 			c->slave_port = (int)i;
-			/* The parent changed when the sender differs from the
-			 * port the slave tracked until now. */
-			mdiff = fresh_best;
 			break;
 		default:
 			break;
 		}
+		/* A new best master re-calibrates a SLAVE (-> UNCALIBRATED). */
 		if (ev != GN_EV_NONE)
-			gn_port_dispatch(p, ev, mdiff);
+			gn_port_dispatch(p, ev, fresh_best);
 	}
 	if (c->slave_port < 0 && best == NULL)
 		clock_update_grandmaster(c);

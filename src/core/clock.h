@@ -25,7 +25,7 @@
 #include "wire.h"
 
 #define GN_PORT_NAME_MAX 32
-#define GN_NO_TIMESTAMP INT64_MIN
+#define GN_NO_TIMESTAMP	 INT64_MIN
 
 struct gn_port_config {
 	char name[GN_PORT_NAME_MAX]; /* interface name, for logs */
@@ -113,7 +113,7 @@ struct gn_port {
 	struct gn_foreign_table foreign;
 	struct gn_port_stats stats;
 	bool link_up;
-	bool enabled; /* ENABLE_PORT / DISABLE_PORT */
+	bool enabled;		  /* ENABLE_PORT / DISABLE_PORT */
 	bool sync_interval_known; /* servo told the master's interval */
 
 	/* Sequence ids of messages we originate. */
@@ -181,7 +181,7 @@ struct gn_clock {
 
 	struct gn_servo servo;
 	enum gn_servo_state servo_state;
-	double freq_ppb;    /* current frequency adjustment of the clock */
+	double freq_ppb; /* current frequency adjustment of the clock */
 	int64_t last_offset_ns;
 	int64_t last_ingress_ns;
 	bool have_offset;
@@ -265,6 +265,8 @@ void gn_port_tx_timestamp_missing(struct gn_port *p, uint8_t msg_type,
 				  uint16_t seq);
 /* Best qualified foreign master of this port (Erbest), or NULL. */
 const struct gn_foreign_master *gn_port_best_foreign(struct gn_port *p);
+/* The port's clock now (0 when the host reads no clock). */
+int64_t gn_port_now(const struct gn_port *p);
 int64_t gn_port_announce_interval_ns(const struct gn_port *p);
 
 /* port_msg.c: building and sending messages. */

@@ -35,6 +35,13 @@ static void port_timer_cancel(struct gn_port *p, enum gn_timer_kind kind)
 		env->timer_cancel(env->ctx, p->index, kind);
 }
 
+int64_t gn_port_now(const struct gn_port *p)
+{
+	const struct gn_env *env = port_env(p);
+
+	return env->clock_now ? env->clock_now(env->ctx) : 0;
+}
+
 int64_t gn_port_announce_interval_ns(const struct gn_port *p)
 {
 	return gn_log_interval_to_ns(p->ds.log_announce_interval);
@@ -76,8 +83,7 @@ void gn_port_init(struct gn_port *p, struct gn_clock *c, unsigned index,
 	p->ds.log_min_pdelay_req_interval = cfg->log_min_pdelay_req_interval;
 	p->ds.version_number = (uint8_t)((cfg->minor_version << 4) | 2);
 	p->neighbor_rate_ratio = 1.0;
-	gn_foreign_init(&p->foreign, &p->ds.identity,
-			c->cfg.max_steps_removed);
+	gn_foreign_init(&p->foreign, &p->ds.identity, c->cfg.max_steps_removed);
 	gn_filter_init(&p->delay_filter, cfg->delay_filter,
 		       cfg->delay_filter_length);
 }
@@ -107,14 +113,14 @@ static void port_set_sync_rx_tmo(struct gn_port *p)
 		return;
 	port_timer_arm(p, GN_TMR_SYNC_RECEIPT,
 		       (int64_t)p->cfg.sync_receipt_timeout *
-			       gn_log_interval_to_ns(p->ds.log_sync_interval));
+			   gn_log_interval_to_ns(p->ds.log_sync_interval));
 }
 
 static void port_set_delay_tmo(struct gn_port *p)
 {
-	port_timer_arm(p, GN_TMR_DELAY_REQ,
-		       port_random_interval(p,
-					    p->ds.log_min_delay_req_interval));
+	port_timer_arm(
+	    p, GN_TMR_DELAY_REQ,
+	    port_random_interval(p, p->ds.log_min_delay_req_interval));
 }
 
 static bool port_uses_p2p(const struct gn_port *p)
@@ -173,10 +179,10 @@ static void port_enter(struct gn_port *p, enum gn_port_state old,
 			p->stats.faults++;
 			port_timer_arm(p, GN_TMR_FAULT_RESET,
 				       p->cfg.fault_reset_interval ==
-						       GN_FRI_ASAP
-					       ? 0
-					       : gn_log_interval_to_ns(
-							 p->cfg.fault_reset_interval));
+					       GN_FRI_ASAP
+					   ? 0
+					   : gn_log_interval_to_ns(
+						 p->cfg.fault_reset_interval));
 		}
 		return;
 	}
@@ -217,7 +223,7 @@ static void port_enter(struct gn_port *p, enum gn_port_state old,
 		port_timer_cancel(p, GN_TMR_ANNOUNCE_RECEIPT);
 		port_timer_arm(p, GN_TMR_QUALIFICATION,
 			       (int64_t)(p->clock->cds.steps_removed + 1) *
-				       gn_port_announce_interval_ns(p));
+				   gn_port_announce_interval_ns(p));
 		break;
 	case GN_PS_MASTER:
 		port_timer_cancel(p, GN_TMR_ANNOUNCE_RECEIPT);
@@ -245,7 +251,7 @@ void gn_port_dispatch(struct gn_port *p, enum gn_fsm_event ev,
 		      bool master_changed)
 {
 	struct gn_clock *c = p->clock;
-	enum gn_clock_role role = c->dds.slave_only ? GN_ROLE_SLAVE_ONLY
+	enum gn_clock_role role = c->dds.slave_only    ? GN_ROLE_SLAVE_ONLY
 				  : p->cfg.master_only ? GN_ROLE_MASTER_ONLY
 						       : GN_ROLE_NORMAL;
 	enum gn_port_state old = p->ds.state, next;
@@ -296,10 +302,7 @@ const struct gn_foreign_master *gn_port_best_foreign(struct gn_port *p)
 		return NULL;
 	if (p->cfg.master_only)
 		return NULL; /* linuxptp: masterOnly ports ignore Announce */
-	return gn_foreign_best(&p->foreign, port_env(p)->clock_now
-						    ? port_env(p)->clock_now(
-							      port_env(p)->ctx)
-						    : 0,
+	return gn_foreign_best(&p->foreign, gn_port_now(p),
 			       gn_port_announce_interval_ns(p));
 }
 
@@ -316,9 +319,7 @@ static int64_t port_corr_ns(int64_t scaled)
 static void port_process_announce(struct gn_port *p, const struct gn_msg *m)
 {
 	struct gn_clock *c = p->clock;
-	int64_t now = port_env(p)->clock_now
-			      ? port_env(p)->clock_now(port_env(p)->ctx)
-			      : 0;
+	int64_t now = gn_port_now(p);
 	int r;
 
 	if (!port_is_active(p->ds.state) || p->cfg.master_only)
@@ -368,8 +369,8 @@ static void port_offset_sample(struct gn_port *p, int64_t t1_ns, int64_t t2_ns,
 			return;
 		delay = p->path_delay_ns;
 	}
-	if (gn_tt_offset(t1_ns, t2_ns, corr_ns, delay, p->cfg.delay_asymmetry_ns,
-			 &offset) < 0)
+	if (gn_tt_offset(t1_ns, t2_ns, corr_ns, delay,
+			 p->cfg.delay_asymmetry_ns, &offset) < 0)
 		return;
 	gn_clock_synchronize(p->clock, p, offset, t2_ns, delay);
 }
@@ -385,7 +386,7 @@ static void port_sync_interval(struct gn_port *p, int8_t log_interval)
 	p->sync_interval_known = true;
 	gn_servo_sync_interval(&p->clock->servo,
 			       (double)gn_log_interval_to_ns(log_interval) /
-				       1e9);
+				   1e9);
 }
 
 static void port_process_sync(struct gn_port *p, const struct gn_msg *m,
@@ -405,7 +406,8 @@ static void port_process_sync(struct gn_port *p, const struct gn_msg *m,
 		if (gn_timestamp_to_ns(&m->body.origin, &t1) < 0)
 			return;
 		memset(s, 0, sizeof(*s));
-		port_offset_sample(p, t1, rx_ts_ns, port_corr_ns(m->h.correction));
+		port_offset_sample(p, t1, rx_ts_ns,
+				   port_corr_ns(m->h.correction));
 		return;
 	}
 	if (s->have_fup && s->seq == m->h.sequence_id &&
@@ -492,7 +494,8 @@ static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 
 	/* The master tells the interval it wants (linuxptp logs it). */
 	int8_t li = m->h.log_interval;
-	if (li != GN_LOG_INTERVAL_NA && li != p->ds.log_min_delay_req_interval) {
+	if (li != GN_LOG_INTERVAL_NA &&
+	    li != p->ds.log_min_delay_req_interval) {
 		if (li < -10 || li > 22) {
 			gn_clock_log(p->clock, GN_LOG_INFO,
 				     "port %u (%s): ignore bogus delay request "
@@ -539,8 +542,8 @@ static void port_peer_delay(struct gn_port *p, int64_t t3_ns, int64_t corr_ns)
 	double ratio;
 
 	if (p->have_nrr_point &&
-	    gn_tt_rate_ratio(p->nrr_t3_ns, p->nrr_t4_ns, t3_ns,
-			     p->pdelay_t4_ns, &ratio) == 0 &&
+	    gn_tt_rate_ratio(p->nrr_t3_ns, p->nrr_t4_ns, t3_ns, p->pdelay_t4_ns,
+			     &ratio) == 0 &&
 	    ratio > 0.999 && ratio < 1.001)
 		p->neighbor_rate_ratio = ratio;
 	p->nrr_t3_ns = t3_ns;
@@ -561,8 +564,9 @@ static void port_peer_delay(struct gn_port *p, int64_t t3_ns, int64_t corr_ns)
 	p->have_peer_delay = true;
 	p->ds.peer_mean_path_delay_ns = p->peer_delay_ns;
 	p->pdelay_lost = 0;
-	p->as_capable = p->cfg.neighbor_prop_delay_thresh_ns == 0 ||
-			p->peer_delay_ns <= p->cfg.neighbor_prop_delay_thresh_ns;
+	p->as_capable =
+	    p->cfg.neighbor_prop_delay_thresh_ns == 0 ||
+	    p->peer_delay_ns <= p->cfg.neighbor_prop_delay_thresh_ns;
 	gn_clock_log(p->clock, GN_LOG_DEBUG,
 		     "pdelay filtered %10lld   raw %10lld   nrr %.9f",
 		     (long long)p->peer_delay_ns, (long long)raw,
@@ -571,8 +575,7 @@ static void port_peer_delay(struct gn_port *p, int64_t t3_ns, int64_t corr_ns)
 
 static bool port_pdelay_match(const struct gn_port *p, const struct gn_msg *m)
 {
-	return p->pdelay_req_pending &&
-	       m->h.sequence_id == p->pdelay_req_seq &&
+	return p->pdelay_req_pending && m->h.sequence_id == p->pdelay_req_seq &&
 	       gn_port_identity_eq(&m->body.resp.port, &p->ds.identity);
 }
 
@@ -743,9 +746,9 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 			}
 		}
 		gn_port_send_pdelay_req(p);
-		port_timer_arm(p, GN_TMR_PDELAY_REQ,
-			       gn_log_interval_to_ns(
-				       p->ds.log_min_pdelay_req_interval));
+		port_timer_arm(
+		    p, GN_TMR_PDELAY_REQ,
+		    gn_log_interval_to_ns(p->ds.log_min_pdelay_req_interval));
 		break;
 	case GN_TMR_QUALIFICATION:
 		gn_port_dispatch(p, GN_EV_QUALIFICATION_TIMEOUT_EXPIRES, false);

@@ -48,10 +48,9 @@ static int port_send(struct gn_port *p, struct gn_msg *m, bool want_ts,
 	len = gn_msg_serialize(m, buf, sizeof(buf));
 	if (len < 0) {
 		gn_clock_log(p->clock, GN_LOG_ERR,
-			     "port %u (%s): cannot encode %s: %s",
-			     p->index + 1, p->cfg.name,
-			     gn_msg_type_str(m->h.type),
-			     gn_wire_strerror((enum gn_wire_error)-len));
+			     "port %u (%s): cannot encode %s: %s", p->index + 1,
+			     p->cfg.name, gn_msg_type_str(m->h.type),
+			     gn_wire_strerror((enum gn_wire_error) - len));
 		return -EINVAL;
 	}
 	memset(&meta, 0, sizeof(meta));
@@ -74,13 +73,6 @@ static int port_send(struct gn_port *p, struct gn_msg *m, bool want_ts,
 	return 0;
 }
 
-static int64_t port_now(const struct gn_port *p)
-{
-	const struct gn_env *env = p->clock->env;
-
-	return env->clock_now ? env->clock_now(env->ctx) : 0;
-}
-
 static void port_ts(int64_t ns, struct gn_timestamp *ts)
 {
 	if (gn_ns_to_timestamp(ns, ts) < 0)
@@ -95,7 +87,7 @@ int gn_port_send_announce(struct gn_port *p)
 
 	memset(&m, 0, sizeof(m));
 	gn_port_header(p, &m.h, GN_MSG_ANNOUNCE, p->seq_announce++);
-	port_ts(port_now(p), &a->origin);
+	port_ts(gn_port_now(p), &a->origin);
 	a->current_utc_offset = c->tpds.current_utc_offset;
 	a->gm_priority1 = c->pds.gm_priority1;
 	a->gm_quality = c->pds.gm_quality;
@@ -117,7 +109,7 @@ int gn_port_send_sync(struct gn_port *p)
 	if (two_step)
 		m.h.flags |= GN_FLAG_TWO_STEP;
 	/* One-step: the host (hardware) rewrites the origin at egress. */
-	port_ts(port_now(p), &m.body.origin);
+	port_ts(gn_port_now(p), &m.body.origin);
 	p->sync_tx_pending = two_step;
 	p->sync_tx_seq = m.h.sequence_id;
 	err = port_send(p, &m, two_step, GN_DEST_MULTICAST);
@@ -146,7 +138,7 @@ int gn_port_send_delay_req(struct gn_port *p)
 	/* 1588 11.6.3: Delay_Req carries -delayAsymmetry; the master
 	 * echoes it in Delay_Resp and gn_tt_e2e_delay cancels it there. */
 	m.h.correction = gn_ns_to_ti(-p->cfg.delay_asymmetry_ns);
-	port_ts(port_now(p), &m.body.origin);
+	port_ts(gn_port_now(p), &m.body.origin);
 	p->delay_req_seq = m.h.sequence_id;
 	p->delay_req_pending = true;
 	p->delay_req_sent = true;
@@ -182,7 +174,7 @@ int gn_port_send_pdelay_req(struct gn_port *p)
 	gn_port_header(p, &m.h, GN_MSG_PDELAY_REQ, p->seq_pdelay_req++);
 	/* 1588 11.6.4: -delayAsymmetry, echoed by the responder. */
 	m.h.correction = gn_ns_to_ti(-p->cfg.delay_asymmetry_ns);
-	port_ts(port_now(p), &m.body.origin);
+	port_ts(gn_port_now(p), &m.body.origin);
 	p->pdelay_req_seq = m.h.sequence_id;
 	p->pdelay_req_pending = true;
 	p->have_pdelay_t1 = false;

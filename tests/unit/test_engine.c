@@ -20,7 +20,7 @@
 #include "simnet.h"
 #include "tlv.h"
 
-#define S (1000000000LL)
+#define S  (1000000000LL)
 #define MS (1000000LL)
 #define US (1000LL)
 
@@ -65,8 +65,8 @@ static void free_sim(struct sim *s)
 	free(s);
 }
 
-static int add_clock(struct sim *s, const char *name, uint8_t prio1,
-		     int nports, bool slave_only)
+static int add_clock(struct sim *s, const char *name, uint8_t prio1, int nports,
+		     bool slave_only)
 {
 	struct gn_clock_config cc;
 
@@ -76,6 +76,19 @@ static int add_clock(struct sim *s, const char *name, uint8_t prio1,
 	cc.priority1 = prio1;
 	cc.slave_only = slave_only;
 	return sim_add_node(s, name, &cc, NULL, nports);
+}
+
+/* A grandmaster (priority1 100) and a slave on one segment. Returns the
+ * segment; node ids in *gm and *sl. */
+static int pair(struct sim *s, int64_t delay_ns, int *gm, int *sl)
+{
+	int seg = sim_add_segment(s, delay_ns);
+
+	*gm = add_clock(s, "gm", 100, 1, false);
+	*sl = add_clock(s, "slave", 128, 1, false);
+	sim_connect(s, seg, *gm, 0);
+	sim_connect(s, seg, *sl, 0);
+	return seg;
 }
 
 static int64_t abs64(int64_t v)
@@ -101,14 +114,12 @@ static void test_master_slave_converges(void **state)
 {
 	(void)state;
 	struct sim *s = new_sim(1);
-	int gm = add_clock(s, "gm", 100, 1, false);
-	int sl = add_clock(s, "slave", 128, 1, false);
-	int seg = sim_add_segment(s, 50 * US);
+	int gm, sl;
 
-	sim_connect(s, seg, gm, 0);
-	sim_connect(s, seg, sl, 0);
+	pair(s, 50 * US, &gm, &sl);
+
 	s->nodes[sl].sc.base_local_ns += 20 * MS; /* 20 ms ahead */
-	s->nodes[sl].sc.freq_err_ppb = 50000;	   /* 50 ppm fast */
+	s->nodes[sl].sc.freq_err_ppb = 50000;	  /* 50 ppm fast */
 	sim_start(s);
 
 	sim_run_until(s, 30 * S);
@@ -360,12 +371,9 @@ static void test_link_down_faulty_and_back(void **state)
 {
 	(void)state;
 	struct sim *s = new_sim(10);
-	int gm = add_clock(s, "gm", 100, 1, false);
-	int sl = add_clock(s, "slave", 128, 1, false);
-	int seg = sim_add_segment(s, 10 * US);
+	int gm, sl;
 
-	sim_connect(s, seg, gm, 0);
-	sim_connect(s, seg, sl, 0);
+	pair(s, 10 * US, &gm, &sl);
 	sim_start(s);
 	sim_run_until(s, 30 * S);
 	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
@@ -386,12 +394,9 @@ static void test_tx_timestamp_missing_recovers(void **state)
 {
 	(void)state;
 	struct sim *s = new_sim(11);
-	int gm = add_clock(s, "gm", 100, 1, false);
-	int sl = add_clock(s, "slave", 128, 1, false);
-	int seg = sim_add_segment(s, 10 * US);
+	int gm, sl;
 
-	sim_connect(s, seg, gm, 0);
-	sim_connect(s, seg, sl, 0);
+	pair(s, 10 * US, &gm, &sl);
 	sim_start(s);
 	sim_run_until(s, 30 * S);
 	gn_clock_tx_timestamp_missing(&s->nodes[gm].clock, 0, GN_MSG_SYNC, 7);
@@ -411,16 +416,14 @@ static void test_garbage_and_wrong_domain_ignored(void **state)
 {
 	(void)state;
 	struct sim *s = new_sim(12);
-	int gm = add_clock(s, "gm", 100, 1, false);
-	int sl = add_clock(s, "slave", 128, 1, false);
-	int seg = sim_add_segment(s, 10 * US);
+	int gm, sl;
+
+	pair(s, 10 * US, &gm, &sl);
 	uint8_t junk[60];
 	struct gn_msg m;
 	uint8_t buf[128];
 	int len;
 
-	sim_connect(s, seg, gm, 0);
-	sim_connect(s, seg, sl, 0);
 	sim_start(s);
 	sim_run_until(s, 30 * S);
 	memset(junk, 0xA5, sizeof(junk));
@@ -529,12 +532,9 @@ static void test_jitter_and_loss_still_locks(void **state)
 {
 	(void)state;
 	struct sim *s = new_sim(15);
-	int gm = add_clock(s, "gm", 100, 1, false);
-	int sl = add_clock(s, "slave", 128, 1, false);
-	int seg = sim_add_segment(s, 100 * US);
+	int gm, sl;
+	int seg = pair(s, 100 * US, &gm, &sl);
 
-	sim_connect(s, seg, gm, 0);
-	sim_connect(s, seg, sl, 0);
 	s->segs[seg].jitter_ns = 5 * US;
 	s->segs[seg].loss = 0.05;
 	s->nodes[sl].sc.freq_err_ppb = 30000;
@@ -562,7 +562,6 @@ static void test_jitter_and_loss_still_locks(void **state)
 	free_sim(s);
 }
 
-
 /* ---- management ---- */
 
 struct replies {
@@ -587,7 +586,7 @@ static int mgmt_req(struct gn_clock *c, uint8_t action, uint16_t id,
 		    bool ro, struct replies *r)
 {
 	uint8_t value[64], frame[128];
-	struct gn_tlv_mgmt t = { .id = id, .data_len = dlen, .data = data };
+	struct gn_tlv_mgmt t = {.id = id, .data_len = dlen, .data = data};
 	struct gn_msg m;
 	int vlen, len;
 
@@ -635,8 +634,8 @@ static uint16_t reply_error(const struct replies *r, int i)
 	const char *reason;
 
 	assert_int_equal(r->m[i].tlv[0].type, GN_TLV_MANAGEMENT_ERROR_STATUS);
-	assert_int_equal(
-		gn_tlv_mgmt_error_decode(&r->m[i].tlv[0], &e, &reason), 0);
+	assert_int_equal(gn_tlv_mgmt_error_decode(&r->m[i].tlv[0], &e, &reason),
+			 0);
 	return e.error_id;
 }
 
@@ -650,7 +649,7 @@ static void test_management(void **state)
 	struct gn_clock *c;
 	struct replies r;
 	union gn_mgmt_data d;
-	uint8_t v[2] = { 90, 0 };
+	uint8_t v[2] = {90, 0};
 
 	sim_connect(s, s1, gm, 0);
 	sim_connect(s, s1, bc, 0);
@@ -661,14 +660,15 @@ static void test_management(void **state)
 
 	/* GET DEFAULT_DATA_SET: one reply from port 0 of the clock. */
 	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_DEFAULT_DATA_SET,
-				  0xFFFF, NULL, 0, false, &r), 1);
+				  0xFFFF, NULL, 0, false, &r),
+			 1);
 	reply_data(&r, 0, GN_MGMT_DEFAULT_DATA_SET, &d);
 	assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_RESPONSE);
 	assert_int_equal(r.m[0].h.source.port, 0);
 	assert_int_equal(d.default_ds.number_ports, 2);
 	assert_int_equal(d.default_ds.priority1, 128);
-	assert_true(gn_clock_identity_eq(&d.default_ds.identity,
-					 &c->dds.identity));
+	assert_true(
+	    gn_clock_identity_eq(&d.default_ds.identity, &c->dds.identity));
 
 	/* CURRENT and PARENT data sets reflect the slave's view. */
 	mgmt_req(c, GN_MGMT_GET, GN_MGMT_CURRENT_DATA_SET, 0xFFFF, NULL, 0,
@@ -681,14 +681,15 @@ static void test_management(void **state)
 	assert_true(gn_clock_identity_eq(&d.parent_ds.gm_identity,
 					 &s->nodes[gm].clock.dds.identity));
 	assert_int_equal(d.parent_ds.gm_priority1, 100);
-	mgmt_req(c, GN_MGMT_GET, GN_MGMT_TIME_STATUS_NP, 0xFFFF, NULL, 0,
-		 false, &r);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_TIME_STATUS_NP, 0xFFFF, NULL, 0, false,
+		 &r);
 	reply_data(&r, 0, GN_MGMT_TIME_STATUS_NP, &d);
 	assert_int_equal(d.time_status.gm_present, 1);
 
 	/* PORT_DATA_SET to all ports: one reply per port, right states. */
-	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_DATA_SET,
-				  0xFFFF, NULL, 0, false, &r), 2);
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_DATA_SET, 0xFFFF,
+				  NULL, 0, false, &r),
+			 2);
 	reply_data(&r, 0, GN_MGMT_PORT_DATA_SET, &d);
 	assert_int_equal(d.port_ds.state, GN_PS_SLAVE);
 	assert_int_equal(d.port_ds.identity.port, 1);
@@ -696,13 +697,15 @@ static void test_management(void **state)
 	assert_int_equal(d.port_ds.state, GN_PS_MASTER);
 	/* ... or to port 2 only. */
 	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_STATS_NP, 2,
-				  NULL, 0, false, &r), 1);
+				  NULL, 0, false, &r),
+			 1);
 	reply_data(&r, 0, GN_MGMT_PORT_STATS_NP, &d);
 	assert_true(d.port_stats.tx[GN_MSG_SYNC] > 10);
 
 	/* SET PRIORITY1 answers with the new value and changes the BMCA. */
-	assert_int_equal(mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY1, 0xFFFF,
-				  v, 2, false, &r), 1);
+	assert_int_equal(mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY1, 0xFFFF, v,
+				  2, false, &r),
+			 1);
 	reply_data(&r, 0, GN_MGMT_PRIORITY1, &d);
 	assert_int_equal(d.u8, 90);
 	assert_int_equal(c->dds.priority1, 90);
@@ -725,29 +728,37 @@ static void test_management(void **state)
 	/* Every supported GET answers with data that decodes. */
 	{
 		static const uint16_t clock_ids[] = {
-			GN_MGMT_TIME_PROPERTIES_DATA_SET,
-			GN_MGMT_PRIORITY2, GN_MGMT_DOMAIN, GN_MGMT_SLAVE_ONLY,
-			GN_MGMT_CLOCK_ACCURACY, GN_MGMT_GRANDMASTER_SETTINGS_NP,
+		    GN_MGMT_TIME_PROPERTIES_DATA_SET,
+		    GN_MGMT_PRIORITY2,
+		    GN_MGMT_DOMAIN,
+		    GN_MGMT_SLAVE_ONLY,
+		    GN_MGMT_CLOCK_ACCURACY,
+		    GN_MGMT_GRANDMASTER_SETTINGS_NP,
 		};
 		static const uint16_t port_ids[] = {
-			GN_MGMT_LOG_ANNOUNCE_INTERVAL,
-			GN_MGMT_ANNOUNCE_RECEIPT_TIMEOUT,
-			GN_MGMT_LOG_SYNC_INTERVAL, GN_MGMT_VERSION_NUMBER,
-			GN_MGMT_DELAY_MECHANISM,
-			GN_MGMT_LOG_MIN_PDELAY_REQ_INTERVAL,
-			GN_MGMT_PORT_DATA_SET_NP, GN_MGMT_PORT_PROPERTIES_NP,
-			GN_MGMT_PORT_SERVICE_STATS_NP, GN_MGMT_PORT_HWCLOCK_NP,
+		    GN_MGMT_LOG_ANNOUNCE_INTERVAL,
+		    GN_MGMT_ANNOUNCE_RECEIPT_TIMEOUT,
+		    GN_MGMT_LOG_SYNC_INTERVAL,
+		    GN_MGMT_VERSION_NUMBER,
+		    GN_MGMT_DELAY_MECHANISM,
+		    GN_MGMT_LOG_MIN_PDELAY_REQ_INTERVAL,
+		    GN_MGMT_PORT_DATA_SET_NP,
+		    GN_MGMT_PORT_PROPERTIES_NP,
+		    GN_MGMT_PORT_SERVICE_STATS_NP,
+		    GN_MGMT_PORT_HWCLOCK_NP,
 		};
 		size_t k;
 
 		for (k = 0; k < sizeof(clock_ids) / sizeof(clock_ids[0]); k++) {
 			assert_int_equal(mgmt_req(c, GN_MGMT_GET, clock_ids[k],
-						  0, NULL, 0, false, &r), 1);
+						  0, NULL, 0, false, &r),
+					 1);
 			reply_data(&r, 0, clock_ids[k], &d);
 		}
 		for (k = 0; k < sizeof(port_ids) / sizeof(port_ids[0]); k++) {
 			assert_int_equal(mgmt_req(c, GN_MGMT_GET, port_ids[k],
-						  1, NULL, 0, false, &r), 1);
+						  1, NULL, 0, false, &r),
+					 1);
 			reply_data(&r, 0, port_ids[k], &d);
 		}
 		mgmt_req(c, GN_MGMT_GET, GN_MGMT_LOG_SYNC_INTERVAL, 2, NULL, 0,
@@ -763,7 +774,8 @@ static void test_management(void **state)
 		/* A clock id sent to a single port: no answer (linuxptp). */
 		assert_int_equal(mgmt_req(c, GN_MGMT_GET,
 					  GN_MGMT_DEFAULT_DATA_SET, 1, NULL, 0,
-					  false, &r), 0);
+					  false, &r),
+				 0);
 		/* SET GRANDMASTER_SETTINGS_NP changes the local quality. */
 		mgmt_req(c, GN_MGMT_GET, GN_MGMT_GRANDMASTER_SETTINGS_NP, 0,
 			 NULL, 0, false, &r);
@@ -778,10 +790,10 @@ static void test_management(void **state)
 					   buf, sizeof(buf));
 			assert_int_equal(n, GN_MGMT_GM_SETTINGS_NP_LEN);
 			assert_int_equal(
-				mgmt_req(c, GN_MGMT_SET,
-					 GN_MGMT_GRANDMASTER_SETTINGS_NP, 0, buf,
-					 (uint16_t)n, false, &r),
-				1);
+			    mgmt_req(c, GN_MGMT_SET,
+				     GN_MGMT_GRANDMASTER_SETTINGS_NP, 0, buf,
+				     (uint16_t)n, false, &r),
+			    1);
 			assert_int_equal(c->dds.quality.clock_class, 6);
 		}
 		/* A port id cannot be SET here; ENABLE_PORT needs a port. */
@@ -794,7 +806,8 @@ static void test_management(void **state)
 		/* NULL_MANAGEMENT addresses ports (as in linuxptp). */
 		assert_int_equal(mgmt_req(c, GN_MGMT_COMMAND,
 					  GN_MGMT_NULL_MANAGEMENT, 1, NULL, 0,
-					  false, &r), 1);
+					  false, &r),
+				 1);
 		assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_ACKNOWLEDGE);
 		mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_INITIALIZE, 0, NULL, 0,
 			 false, &r);
@@ -803,7 +816,8 @@ static void test_management(void **state)
 
 	/* COMMAND DISABLE_PORT on port 2, acknowledged; then enable. */
 	assert_int_equal(mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_DISABLE_PORT, 2,
-				  NULL, 0, false, &r), 1);
+				  NULL, 0, false, &r),
+			 1);
 	assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_ACKNOWLEDGE);
 	assert_int_equal(c->ports[1].ds.state, GN_PS_DISABLED);
 	mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_ENABLE_PORT, 2, NULL, 0, false,
@@ -813,7 +827,7 @@ static void test_management(void **state)
 
 	/* Not addressed to us, or not a request: no reply. */
 	{
-		uint8_t junk[10] = { 0 };
+		uint8_t junk[10] = {0};
 
 		memset(&r, 0, sizeof(r));
 		assert_int_equal(gn_clock_management(c, junk, sizeof(junk),
@@ -826,23 +840,23 @@ static void test_management(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_master_slave_converges),
-		cmocka_unit_test(test_bmca_picks_best_of_many),
-		cmocka_unit_test(test_equal_priorities_lowest_identity_wins),
-		cmocka_unit_test(test_failover_and_return),
-		cmocka_unit_test(test_boundary_clock_chain),
-		cmocka_unit_test(test_asymmetry_bias_and_correction),
-		cmocka_unit_test(test_p2p_converges),
-		cmocka_unit_test(test_slave_only_alone_stays_listening),
-		cmocka_unit_test(test_lone_master_goes_master),
-		cmocka_unit_test(test_link_down_faulty_and_back),
-		cmocka_unit_test(test_tx_timestamp_missing_recovers),
-		cmocka_unit_test(test_garbage_and_wrong_domain_ignored),
-		cmocka_unit_test(test_free_running_never_steers),
-		cmocka_unit_test(test_priority_change_moves_grandmaster),
-		cmocka_unit_test(test_determinism),
-		cmocka_unit_test(test_jitter_and_loss_still_locks),
-		cmocka_unit_test(test_management),
+	    cmocka_unit_test(test_master_slave_converges),
+	    cmocka_unit_test(test_bmca_picks_best_of_many),
+	    cmocka_unit_test(test_equal_priorities_lowest_identity_wins),
+	    cmocka_unit_test(test_failover_and_return),
+	    cmocka_unit_test(test_boundary_clock_chain),
+	    cmocka_unit_test(test_asymmetry_bias_and_correction),
+	    cmocka_unit_test(test_p2p_converges),
+	    cmocka_unit_test(test_slave_only_alone_stays_listening),
+	    cmocka_unit_test(test_lone_master_goes_master),
+	    cmocka_unit_test(test_link_down_faulty_and_back),
+	    cmocka_unit_test(test_tx_timestamp_missing_recovers),
+	    cmocka_unit_test(test_garbage_and_wrong_domain_ignored),
+	    cmocka_unit_test(test_free_running_never_steers),
+	    cmocka_unit_test(test_priority_change_moves_grandmaster),
+	    cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_jitter_and_loss_still_locks),
+	    cmocka_unit_test(test_management),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
