@@ -5,7 +5,7 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev \
 libcmocka-dev gcovr tshark linuxptp iproute2 procps \
-libssl-dev libmnl-dev libjansson-dev libmicrohttpd-dev"
+libssl-dev libmnl-dev libjansson-dev libmicrohttpd-dev gnuplot-nox"
 
 missing=""
 for p in $PKGS; do
