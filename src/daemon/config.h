@@ -77,6 +77,7 @@ enum gn_cfg_delay_mech {
 	GN_CFG_DM_AUTO = 0,
 	GN_CFG_DM_E2E = 1,
 	GN_CFG_DM_P2P = 2,
+	GN_CFG_DM_COMMON_P2P = 3, /* added by the config helper */
 	GN_CFG_DM_NONE = 0xFE,
 };
 enum gn_cfg_timestamping {
@@ -100,6 +101,48 @@ enum gn_cfg_servo {
 	GN_CFG_SERVO_REFCLOCK_SOCK,
 	GN_CFG_SERVO_KALMAN,
 };
+
+/* Further enumerations (added with the option table). */
+enum gn_cfg_clock_type {
+	GN_CFG_CLOCK_OC = 0,
+	GN_CFG_CLOCK_BC,
+	GN_CFG_CLOCK_P2P_TC,
+	GN_CFG_CLOCK_E2E_TC,
+};
+enum gn_cfg_dscmp { GN_CFG_DSCMP_IEEE1588 = 0, GN_CFG_DSCMP_G8275 };
+enum gn_cfg_filter {
+	GN_CFG_FILTER_MOVING_MEDIAN = 0,
+	GN_CFG_FILTER_MOVING_AVERAGE,
+};
+/* Same values as enum gn_hwts_filter of src/platform/transport.h. */
+enum gn_cfg_hwts_filter {
+	GN_CFG_HWTS_NORMAL = 0,
+	GN_CFG_HWTS_CHECK,
+	GN_CFG_HWTS_FULL,
+};
+enum gn_cfg_tsproc {
+	GN_CFG_TSPROC_FILTER = 0,
+	GN_CFG_TSPROC_RAW,
+	GN_CFG_TSPROC_FILTER_WEIGHT,
+	GN_CFG_TSPROC_RAW_WEIGHT,
+};
+enum gn_cfg_as_capable { GN_CFG_AS_CAPABLE_AUTO = 0, GN_CFG_AS_CAPABLE_TRUE };
+enum gn_cfg_bmca { GN_CFG_BMCA_PTP = 0, GN_CFG_BMCA_NOOP };
+enum gn_cfg_power_profile {
+	GN_CFG_POWER_PROFILE_NONE = 0,
+	GN_CFG_POWER_PROFILE_2011,
+	GN_CFG_POWER_PROFILE_2017,
+};
+enum gn_cfg_extts_polarity {
+	GN_CFG_EXTTS_RISING = 1,
+	GN_CFG_EXTTS_FALLING = 2,
+	GN_CFG_EXTTS_BOTH = 3,
+};
+/* fault_reset_interval reads -128 for ASAP (as linuxptp's FRI_ASAP). */
+#define GN_CFG_FRI_ASAP (-128)
+/* Strings whose linuxptp default is unset (message_tag, leapfile,
+ * sa_file) read as "", never NULL. docs/configuration.md lists every
+ * option with its scope, default, range and whether it is supported. */
 
 /*
  * Fills the core's configuration from the options. clock_identity is

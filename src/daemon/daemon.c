@@ -59,12 +59,11 @@ static void txq_push(struct gn_daemon *d, unsigned port, uint8_t type,
 		return;
 	}
 	d->txq[d->txq_len++] = (struct gn_txq_entry){
-		.port = port, .msg_type = type, .seq = seq, .ts_ns = ts_ns
-	};
+	    .port = port, .msg_type = type, .seq = seq, .ts_ns = ts_ns};
 }
 
-static int env_send(void *ctx, unsigned port, const uint8_t *frame,
-		    size_t len, const struct gn_tx_meta *meta)
+static int env_send(void *ctx, unsigned port, const uint8_t *frame, size_t len,
+		    const struct gn_tx_meta *meta)
 {
 	struct gn_daemon *d = ctx;
 	struct gn_dport *dp;
@@ -123,8 +122,7 @@ static void env_timer_arm(void *ctx, unsigned port, enum gn_timer_kind kind,
 		pr_err("timerfd_settime: %s", strerror(errno));
 }
 
-static void env_timer_cancel(void *ctx, unsigned port,
-			     enum gn_timer_kind kind)
+static void env_timer_cancel(void *ctx, unsigned port, enum gn_timer_kind kind)
 {
 	struct gn_daemon *d = ctx;
 	struct itimerspec its;
@@ -168,8 +166,8 @@ static int env_clock_step(void *ctx, int64_t delta_ns)
 	return err;
 }
 
-static void env_vlog(void *ctx, enum gn_log_level level, const char *fmt,
-		     va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+env_vlog(void *ctx, enum gn_log_level level, const char *fmt, va_list ap)
 {
 	(void)ctx;
 	gn_vlogf((int)level, fmt, ap);
@@ -227,8 +225,7 @@ static void daemon_vclock_report(struct gn_daemon *d, int level)
 		return;
 	d->last_vclock_offset_ns = off;
 	d->have_vclock_offset = true;
-	gn_logf(level, "vclock offset from CLOCK_REALTIME %" PRId64 " ns",
-		off);
+	gn_logf(level, "vclock offset from CLOCK_REALTIME %" PRId64 " ns", off);
 }
 
 /* ---- management ---- */
@@ -255,9 +252,8 @@ static int mgmt_build(struct gn_daemon *d, const struct gn_msg *req,
 		      size_t data_len, uint8_t *frame, size_t cap)
 {
 	uint8_t value[GN_MAX_MSG_LEN];
-	struct gn_tlv_mgmt t = { .id = id,
-				 .data_len = (uint16_t)data_len,
-				 .data = data };
+	struct gn_tlv_mgmt t = {
+	    .id = id, .data_len = (uint16_t)data_len, .data = data};
 	struct gn_msg m;
 	int vlen;
 
@@ -272,12 +268,11 @@ static int mgmt_build(struct gn_daemon *d, const struct gn_msg *req,
 		m.h.sequence_id = req->h.sequence_id;
 		m.body.mgmt.target = req->h.source;
 		m.body.mgmt.starting_boundary_hops =
-			(uint8_t)(req->body.mgmt.starting_boundary_hops -
-				  req->body.mgmt.boundary_hops);
+		    (uint8_t)(req->body.mgmt.starting_boundary_hops -
+			      req->body.mgmt.boundary_hops);
 	} else {
 		m.h.sequence_id = d->notify_seq++;
-		memset(&m.body.mgmt.target, 0xff,
-		       sizeof(m.body.mgmt.target));
+		memset(&m.body.mgmt.target, 0xff, sizeof(m.body.mgmt.target));
 	}
 	m.body.mgmt.boundary_hops = m.body.mgmt.starting_boundary_hops;
 	m.body.mgmt.action = action;
@@ -327,9 +322,8 @@ static void mgmt_subscribe(struct gn_daemon *d, struct gn_uds *u,
 
 	memset(&data, 0, sizeof(data));
 	if (action == GN_MGMT_SET) {
-		if (u->read_only ||
-		    gn_mgmt_decode(t->id, t->data, t->data_len, &data,
-				   NULL) < 0)
+		if (u->read_only || gn_mgmt_decode(t->id, t->data, t->data_len,
+						   &data, NULL) < 0)
 			goto refuse;
 		s = sub_find(d, from, data.subscribe_events.duration_s != 0);
 		if (s && data.subscribe_events.duration_s) {
@@ -338,9 +332,9 @@ static void mgmt_subscribe(struct gn_daemon *d, struct gn_uds *u,
 			memcpy(s->bitmask, data.subscribe_events.bitmask,
 			       sizeof(s->bitmask));
 			s->expiry_ns =
-				mono_ns() +
-				(int64_t)data.subscribe_events.duration_s *
-					1000000000;
+			    mono_ns() +
+			    (int64_t)data.subscribe_events.duration_s *
+				1000000000;
 		} else if (s) {
 			s->used = false;
 		}
@@ -350,7 +344,7 @@ static void mgmt_subscribe(struct gn_daemon *d, struct gn_uds *u,
 			int64_t left = (s->expiry_ns - mono_ns()) / 1000000000;
 
 			data.subscribe_events.duration_s =
-				(uint16_t)(left < 0 ? 0 : left);
+			    (uint16_t)(left < 0 ? 0 : left);
 			memcpy(data.subscribe_events.bitmask, s->bitmask,
 			       sizeof(s->bitmask));
 		}
@@ -368,7 +362,7 @@ static void mgmt_subscribe(struct gn_daemon *d, struct gn_uds *u,
 refuse:;
 	/* Let the core produce the standard error reply (NOT_SETABLE
 	 * for a read-only socket, WRONG_LENGTH ...). */
-	struct mgmt_ctx mc = { .d = d, .uds = u, .to = from };
+	struct mgmt_ctx mc = {.d = d, .uds = u, .to = from};
 
 	gn_clock_management(&d->clock, raw, raw_len, u->read_only, mgmt_reply,
 			    &mc);
@@ -420,8 +414,7 @@ static void daemon_uds_rx(struct gn_daemon *d, struct gn_uds *u)
 	    m.h.domain == d->clock.dds.domain) {
 		if (t.id == GN_MGMT_SUBSCRIBE_EVENTS_NP &&
 		    m.body.mgmt.action <= GN_MGMT_SET) {
-			mgmt_subscribe(d, u, &from, &m, &t, buf,
-				       (size_t)n);
+			mgmt_subscribe(d, u, &from, &m, &t, buf, (size_t)n);
 			return;
 		}
 		if (t.id == GN_MGMT_VCLOCK_OFFSET_NP &&
@@ -430,7 +423,7 @@ static void daemon_uds_rx(struct gn_daemon *d, struct gn_uds *u)
 			return;
 		}
 	}
-	struct mgmt_ctx mc = { .d = d, .uds = u, .to = &from };
+	struct mgmt_ctx mc = {.d = d, .uds = u, .to = &from};
 	int r = gn_clock_management(&d->clock, buf, (size_t)n, u->read_only,
 				    mgmt_reply, &mc);
 	if (r < 0)
@@ -455,7 +448,7 @@ static void daemon_notify_subscribers(struct gn_daemon *d, unsigned port)
 	m.body.mgmt.target.clock = d->clock.dds.identity;
 	m.body.mgmt.target.port = (uint16_t)(port + 1);
 	m.body.mgmt.action = GN_MGMT_GET;
-	struct gn_tlv_mgmt t = { .id = GN_MGMT_PORT_DATA_SET };
+	struct gn_tlv_mgmt t = {.id = GN_MGMT_PORT_DATA_SET};
 	uint8_t value[8];
 	int vlen = gn_tlv_mgmt_encode(&t, value, sizeof(value));
 
@@ -480,7 +473,7 @@ static void daemon_notify_subscribers(struct gn_daemon *d, unsigned port)
 		if (!(s->bitmask[GN_NOTIFY_PORT_STATE / 8] &
 		      (1u << (GN_NOTIFY_PORT_STATE % 8))))
 			continue;
-		struct mgmt_ctx mc = { .d = d, .uds = &d->uds, .to = &s->addr };
+		struct mgmt_ctx mc = {.d = d, .uds = &d->uds, .to = &s->addr};
 
 		gn_clock_management(&d->clock, req, (size_t)len, true,
 				    mgmt_reply, &mc);
@@ -544,15 +537,15 @@ static int daemon_transport_config(struct gn_daemon *d, const char *ifname,
 		return -EOPNOTSUPP;
 	}
 	tc->hwts_filter =
-		(enum gn_hwts_filter)gn_config_get_int(cfg, NULL, "hwts_filter");
-	tc->p2p = gn_config_get_int(cfg, ifname, "delay_mechanism") ==
-		  GN_CFG_DM_P2P;
+	    (enum gn_hwts_filter)gn_config_get_int(cfg, NULL, "hwts_filter");
+	tc->p2p =
+	    gn_config_get_int(cfg, ifname, "delay_mechanism") == GN_CFG_DM_P2P;
 	tc->udp_ttl = (int)gn_config_get_int(cfg, ifname, "udp_ttl");
 	tc->dscp_event = (int)gn_config_get_int(cfg, NULL, "dscp_event");
 	tc->dscp_general = (int)gn_config_get_int(cfg, NULL, "dscp_general");
 	tc->udp6_scope = (int)gn_config_get_int(cfg, ifname, "udp6_scope");
 	tc->socket_priority =
-		(int)gn_config_get_int(cfg, NULL, "socket_priority");
+	    (int)gn_config_get_int(cfg, NULL, "socket_priority");
 	if (parse_mac(gn_config_get_string(cfg, ifname, "ptp_dst_mac"),
 		      tc->ptp_dst_mac) < 0 ||
 	    parse_mac(gn_config_get_string(cfg, ifname, "p2p_dst_mac"),
@@ -591,8 +584,7 @@ static int daemon_open_clock(struct gn_daemon *d, int phc_index, char *err,
 		snprintf(err, errlen,
 			 "clock_target %s needs software time stamping "
 			 "(hardware stamps are in the PHC's time)",
-			 target == GN_CFG_TARGET_SYSTEM ? "system"
-							: "virtual");
+			 target == GN_CFG_TARGET_SYSTEM ? "system" : "virtual");
 		return -EINVAL;
 	}
 	switch (target) {
@@ -603,14 +595,13 @@ static int daemon_open_clock(struct gn_daemon *d, int phc_index, char *err,
 				 "hardware clock");
 			return -ENODEV;
 		}
-		rc = gn_pclock_open_phc(&d->pclk, NULL, phc_index, err,
-					errlen);
+		rc = gn_pclock_open_phc(&d->pclk, NULL, phc_index, err, errlen);
 		break;
 	case GN_CFG_TARGET_VIRTUAL:
 		rc = gn_pclock_open_virtual(
-			&d->pclk,
-			gn_config_get_int(cfg, NULL, "virtual_clock_offset"),
-			gn_config_get_double(cfg, NULL, "virtual_clock_freq"));
+		    &d->pclk,
+		    gn_config_get_int(cfg, NULL, "virtual_clock_offset"),
+		    gn_config_get_double(cfg, NULL, "virtual_clock_freq"));
 		if (rc)
 			snprintf(err, errlen, "virtual clock: %s",
 				 strerror(-rc));
@@ -661,9 +652,9 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		return rc;
 	d->free_running = cc.free_running;
 	d->tx_ts_timeout_ms =
-		(int)gn_config_get_int(cfg, NULL, "tx_timestamp_timeout");
-	d->hw_ts = gn_config_get_int(cfg, NULL, "time_stamping") !=
-		   GN_CFG_TS_SOFTWARE;
+	    (int)gn_config_get_int(cfg, NULL, "tx_timestamp_timeout");
+	d->hw_ts =
+	    gn_config_get_int(cfg, NULL, "time_stamping") != GN_CFG_TS_SOFTWARE;
 	cc.hw_stamping = d->hw_ts;
 	cc.servo.hw_stamping = d->hw_ts;
 
@@ -700,15 +691,15 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 			phc_index = idx;
 		}
 		d->pcfg[i].phc_index = d->hw_ts ? idx : -1;
-		d->pcfg[i].timestamping = (uint8_t)gn_config_get_int(
-			cfg, NULL, "time_stamping");
+		d->pcfg[i].timestamping =
+		    (uint8_t)gn_config_get_int(cfg, NULL, "time_stamping");
 		rc = gn_transport_open(&d->dp[i].tr, &tc, err, errlen);
 		if (rc)
 			return rc;
 		d->dp[i].open = true;
 		for (k = 0; k < GN_TMR_COUNT; k++) {
 			d->dp[i].tfd[k] = timerfd_create(
-				CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+			    CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 			if (d->dp[i].tfd[k] < 0) {
 				rc = -errno;
 				snprintf(err, errlen, "timerfd_create: %s",
@@ -718,7 +709,10 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		}
 	}
 
-	if (!gn_config_is_set(cfg, NULL, "clockIdentity")) {
+	static const struct gn_clock_identity zero_id;
+	/* As ptp4l: an unset or all-zero clockIdentity comes from the
+	 * first interface's MAC. */
+	if (memcmp(&cc.identity, &zero_id, sizeof(zero_id)) == 0) {
 		rc = gn_interface_mac(gn_config_interface(cfg, 0), mac);
 		if (rc) {
 			snprintf(err, errlen, "%s: no MAC address: %s",
@@ -728,25 +722,29 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		identity_from_mac(&cc.identity, mac);
 	}
 
+	/* phc_index (or -p /dev/ptpN) overrides the interface's PHC. */
+	if (d->hw_ts && gn_config_is_set(cfg, NULL, "phc_index") &&
+	    gn_config_get_int(cfg, NULL, "phc_index") >= 0)
+		phc_index = (int)gn_config_get_int(cfg, NULL, "phc_index");
 	rc = daemon_open_clock(d, phc_index, err, errlen);
 	if (rc)
 		return rc;
-	cc.initial_freq_ppb = d->free_running ? 0.0
-					      : gn_pclock_read_freq(&d->pclk);
+	cc.initial_freq_ppb =
+	    d->free_running ? 0.0 : gn_pclock_read_freq(&d->pclk);
 	if (cc.servo.max_frequency_ppb <= 0 ||
 	    cc.servo.max_frequency_ppb > d->pclk.max_adj_ppb)
 		cc.servo.max_frequency_ppb = d->pclk.max_adj_ppb;
 
 	d->env = (struct gn_env){
-		.ctx = d,
-		.send = env_send,
-		.timer_arm = env_timer_arm,
-		.timer_cancel = env_timer_cancel,
-		.clock_now = env_clock_now,
-		.clock_adjfreq = env_clock_adjfreq,
-		.clock_step = env_clock_step,
-		.vlog = env_vlog,
-		.notify = env_notify,
+	    .ctx = d,
+	    .send = env_send,
+	    .timer_arm = env_timer_arm,
+	    .timer_cancel = env_timer_cancel,
+	    .clock_now = env_clock_now,
+	    .clock_adjfreq = env_clock_adjfreq,
+	    .clock_step = env_clock_step,
+	    .vlog = env_vlog,
+	    .notify = env_notify,
 	};
 	rc = gn_clock_init(&d->clock, &cc, d->ports, d->pcfg, n, &d->env,
 			   (uint64_t)mono_ns() ^ ((uint64_t)getpid() << 32));
@@ -756,17 +754,18 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	}
 
 	/* Management sockets. */
-	rc = gn_uds_open(&d->uds, gn_config_get_string(cfg, NULL, "uds_address"),
-			 (unsigned)gn_config_get_int(cfg, NULL, "uds_file_mode"),
-			 false, err, errlen);
+	rc =
+	    gn_uds_open(&d->uds, gn_config_get_string(cfg, NULL, "uds_address"),
+			(unsigned)gn_config_get_int(cfg, NULL, "uds_file_mode"),
+			false, err, errlen);
 	if (rc)
 		return rc;
 	const char *ro = gn_config_get_string(cfg, NULL, "uds_ro_address");
 	if (ro && ro[0]) {
-		rc = gn_uds_open(&d->uds_ro, ro,
-				 (unsigned)gn_config_get_int(
-					 cfg, NULL, "uds_ro_file_mode"),
-				 true, err, errlen);
+		rc = gn_uds_open(
+		    &d->uds_ro, ro,
+		    (unsigned)gn_config_get_int(cfg, NULL, "uds_ro_file_mode"),
+		    true, err, errlen);
 		if (rc)
 			return rc;
 	}
@@ -780,16 +779,17 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 
 	if (d->pclk.kind == GN_PCLOCK_VIRTUAL) {
 		int si = (int)gn_config_get_int(cfg, NULL, "summary_interval");
-		int64_t period = si >= 0 ? (int64_t)1000000000 << (si > 20 ? 20 : si)
-					 : (int64_t)1000000000 >> (si < -10 ? 10 : -si);
+		int64_t period =
+		    si >= 0 ? (int64_t)1000000000 << (si > 20 ? 20 : si)
+			    : (int64_t)1000000000 >> (si < -10 ? 10 : -si);
 		struct itimerspec its = {
-			.it_interval = { .tv_sec = (time_t)(period / 1000000000),
-					 .tv_nsec = (long)(period % 1000000000) },
+		    .it_interval = {.tv_sec = (time_t)(period / 1000000000),
+				    .tv_nsec = (long)(period % 1000000000)},
 		};
 
 		its.it_value = its.it_interval;
-		d->summary_tfd = timerfd_create(CLOCK_MONOTONIC,
-						TFD_NONBLOCK | TFD_CLOEXEC);
+		d->summary_tfd =
+		    timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 		if (d->summary_tfd >= 0)
 			timerfd_settime(d->summary_tfd, 0, &its, NULL);
 	}
@@ -798,7 +798,14 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 
 /* ---- the loop ---- */
 
-enum pfd_kind { PFD_SOCK, PFD_TIMER, PFD_UDS, PFD_UDS_RO, PFD_LINK, PFD_SUMMARY };
+enum pfd_kind {
+	PFD_SOCK,
+	PFD_TIMER,
+	PFD_UDS,
+	PFD_UDS_RO,
+	PFD_LINK,
+	PFD_SUMMARY
+};
 
 struct pfd_ref {
 	enum pfd_kind kind;
@@ -862,26 +869,26 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 			if (d->dp[i].tr.fd[k] < 0)
 				continue;
 			pfd[n].fd = d->dp[i].tr.fd[k];
-			ref[n++] = (struct pfd_ref){ PFD_SOCK, i, k };
+			ref[n++] = (struct pfd_ref){PFD_SOCK, i, k};
 		}
 		for (k = 0; k < GN_TMR_COUNT; k++) {
 			pfd[n].fd = d->dp[i].tfd[k];
-			ref[n++] = (struct pfd_ref){ PFD_TIMER, i, k };
+			ref[n++] = (struct pfd_ref){PFD_TIMER, i, k};
 		}
 	}
 	pfd[n].fd = d->uds.fd;
-	ref[n++] = (struct pfd_ref){ PFD_UDS, 0, 0 };
+	ref[n++] = (struct pfd_ref){PFD_UDS, 0, 0};
 	if (d->uds_ro.fd >= 0) {
 		pfd[n].fd = d->uds_ro.fd;
-		ref[n++] = (struct pfd_ref){ PFD_UDS_RO, 0, 0 };
+		ref[n++] = (struct pfd_ref){PFD_UDS_RO, 0, 0};
 	}
 	if (d->lm_open) {
 		pfd[n].fd = d->lm.fd;
-		ref[n++] = (struct pfd_ref){ PFD_LINK, 0, 0 };
+		ref[n++] = (struct pfd_ref){PFD_LINK, 0, 0};
 	}
 	if (d->summary_tfd >= 0) {
 		pfd[n].fd = d->summary_tfd;
-		ref[n++] = (struct pfd_ref){ PFD_SUMMARY, 0, 0 };
+		ref[n++] = (struct pfd_ref){PFD_SUMMARY, 0, 0};
 	}
 	for (i = 0; i < n; i++)
 		pfd[i].events = POLLIN | POLLPRI;
@@ -921,8 +928,9 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 					 sizeof(expirations)) !=
 				    sizeof(expirations))
 					break;
-				gn_clock_timer(&d->clock, ref[i].port,
-					       (enum gn_timer_kind)ref[i].which);
+				gn_clock_timer(
+				    &d->clock, ref[i].port,
+				    (enum gn_timer_kind)ref[i].which);
 				daemon_drain_txq(d);
 				break;
 			case PFD_UDS:

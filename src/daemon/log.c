@@ -18,7 +18,7 @@ static struct {
 	bool verbose;
 	bool use_syslog;
 	bool syslog_open;
-} lg = { "gnomond", "", 6, false, true, false };
+} lg = {"gnomond", "", 6, false, true, false};
 
 void gn_log_setup(const char *progname, int level, bool verbose,
 		  bool use_syslog, const char *tag)

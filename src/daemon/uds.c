@@ -89,8 +89,7 @@ int gn_uds_send(struct gn_uds *u, const void *buf, size_t len,
 	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
-bool gn_uds_addr_equal(const struct gn_uds_addr *a,
-		       const struct gn_uds_addr *b)
+bool gn_uds_addr_equal(const struct gn_uds_addr *a, const struct gn_uds_addr *b)
 {
 	return a->len == b->len && memcmp(&a->sun, &b->sun, a->len) == 0;
 }
