@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "mgmt.h"
+#include "publish.h"
 #include "tlv.h"
 #include "wire.h"
 
@@ -183,13 +185,19 @@ static void env_notify(void *ctx, const struct gn_notice *n)
 	switch (n->kind) {
 	case GN_NOTICE_PORT_STATE:
 		daemon_notify_subscribers(d, n->port);
+		gn_publish_update(d->pub, &d->clock, &d->pclk,
+				  GN_PUBLISH_STATE);
 		break;
 	case GN_NOTICE_SYNC_SAMPLE:
 		if (d->pclk.kind == GN_PCLOCK_VIRTUAL &&
 		    gn_log_enabled(GN_LOG_DEBUG))
 			daemon_vclock_report(d, GN_LOG_DEBUG);
+		gn_publish_update(d->pub, &d->clock, &d->pclk,
+				  GN_PUBLISH_SERVO);
 		break;
 	case GN_NOTICE_PARENT_CHANGED:
+		gn_publish_update(d->pub, &d->clock, &d->pclk,
+				  GN_PUBLISH_PARENT);
 		break;
 	}
 }
@@ -213,6 +221,14 @@ static void daemon_drain_txq(struct gn_daemon *d)
 			gn_clock_tx_timestamp(&d->clock, e.port, e.msg_type,
 					      e.seq, e.ts_ns);
 	}
+}
+
+/* After every call into the core: pending transmit stamps, then the
+ * monitoring snapshot. */
+static void daemon_after_core(struct gn_daemon *d)
+{
+	daemon_drain_txq(d);
+	gn_metrics_update(d->met, &d->clock, &d->pclk);
 }
 
 /* ---- the virtual clock's truth ---- */
@@ -428,7 +444,7 @@ static void daemon_uds_rx(struct gn_daemon *d, struct gn_uds *u)
 				    mgmt_reply, &mc);
 	if (r < 0)
 		pr_debug("uds: bad management message (%zd bytes)", n);
-	daemon_drain_txq(d);
+	daemon_after_core(d);
 }
 
 /* Port state changes go to subscribers as PORT_DATA_SET responses,
@@ -478,6 +494,14 @@ static void daemon_notify_subscribers(struct gn_daemon *d, unsigned port)
 		gn_clock_management(&d->clock, req, (size_t)len, true,
 				    mgmt_reply, &mc);
 	}
+}
+
+/* Log lines also go to the monitoring event log. */
+static void daemon_log_hook(void *ctx, int level, const char *line)
+{
+	struct gn_daemon *d = ctx;
+
+	gn_metrics_event(d->met, level, line);
 }
 
 /* ---- set-up ---- */
@@ -630,6 +654,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	d->cfg = cfg;
 	d->uds.fd = d->uds_ro.fd = -1;
 	d->summary_tfd = -1;
+	d->tick_tfd = -1;
 	d->lm.fd = -1;
 	if (n == 0) {
 		snprintf(err, errlen, "no interface specified");
@@ -777,6 +802,23 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		pr_warning("link monitoring unavailable; link changes will "
 			   "not be noticed");
 
+	/* Time service page and monitoring (disabled unless configured). */
+	d->pub = gn_publish_open(cfg, err, errlen);
+	if (!d->pub && err[0])
+		return -EINVAL;
+	d->met = gn_metrics_start(cfg, err, errlen);
+	if (!d->met && err[0])
+		return -EINVAL;
+	gn_log_set_hook(daemon_log_hook, d);
+	d->tick_tfd =
+	    timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->tick_tfd >= 0) {
+		struct itimerspec its = {.it_interval = {.tv_sec = 1},
+					 .it_value = {.tv_sec = 1}};
+
+		timerfd_settime(d->tick_tfd, 0, &its, NULL);
+	}
+
 	if (d->pclk.kind == GN_PCLOCK_VIRTUAL) {
 		int si = (int)gn_config_get_int(cfg, NULL, "summary_interval");
 		int64_t period =
@@ -804,7 +846,8 @@ enum pfd_kind {
 	PFD_UDS,
 	PFD_UDS_RO,
 	PFD_LINK,
-	PFD_SUMMARY
+	PFD_SUMMARY,
+	PFD_TICK,
 };
 
 struct pfd_ref {
@@ -832,7 +875,7 @@ static void daemon_rx(struct gn_daemon *d, unsigned port, enum gn_sock which)
 		}
 		gn_clock_rx(&d->clock, port, buf, (size_t)n,
 			    have_ts ? daemon_map_ts(d, &ts) : GN_NO_TIMESTAMP);
-		daemon_drain_txq(d);
+		daemon_after_core(d);
 	}
 }
 
@@ -848,7 +891,7 @@ static void link_event(void *ctx, int ifindex, const char *ifname, bool up)
 		if (d->ports[i].link_up == up)
 			continue;
 		gn_clock_link(&d->clock, i, up);
-		daemon_drain_txq(d);
+		daemon_after_core(d);
 	}
 }
 
@@ -890,16 +933,21 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 		pfd[n].fd = d->summary_tfd;
 		ref[n++] = (struct pfd_ref){PFD_SUMMARY, 0, 0};
 	}
+	if (d->tick_tfd >= 0) {
+		pfd[n].fd = d->tick_tfd;
+		ref[n++] = (struct pfd_ref){PFD_TICK, 0, 0};
+	}
 	for (i = 0; i < n; i++)
 		pfd[i].events = POLLIN | POLLPRI;
 
 	/* Start the protocol, then tell it which links are down. */
 	gn_clock_start(&d->clock);
-	daemon_drain_txq(d);
+	gn_publish_update(d->pub, &d->clock, &d->pclk, GN_PUBLISH_START);
+	daemon_after_core(d);
 	for (i = 0; i < d->nports; i++) {
 		if (gn_interface_link_up(d->dp[i].tr.cfg.ifname) == 0) {
 			gn_clock_link(&d->clock, i, false);
-			daemon_drain_txq(d);
+			daemon_after_core(d);
 		}
 	}
 
@@ -920,8 +968,14 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 				continue;
 			switch (ref[i].kind) {
 			case PFD_SOCK:
-				daemon_rx(d, ref[i].port,
-					  (enum gn_sock)ref[i].which);
+				/* A stamp that came after its timeout sits on
+				 * the error queue and keeps POLLERR set. */
+				if (pfd[i].revents & POLLERR)
+					gn_transport_flush_errqueue(
+					    &d->dp[ref[i].port].tr);
+				if (pfd[i].revents & (POLLIN | POLLPRI))
+					daemon_rx(d, ref[i].port,
+						  (enum gn_sock)ref[i].which);
 				break;
 			case PFD_TIMER:
 				if (read(pfd[i].fd, &expirations,
@@ -931,7 +985,7 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 				gn_clock_timer(
 				    &d->clock, ref[i].port,
 				    (enum gn_timer_kind)ref[i].which);
-				daemon_drain_txq(d);
+				daemon_after_core(d);
 				break;
 			case PFD_UDS:
 				daemon_uds_rx(d, &d->uds);
@@ -947,6 +1001,15 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 					 sizeof(expirations)) ==
 				    sizeof(expirations))
 					daemon_vclock_report(d, GN_LOG_INFO);
+				break;
+			case PFD_TICK:
+				if (read(pfd[i].fd, &expirations,
+					 sizeof(expirations)) !=
+				    sizeof(expirations))
+					break;
+				gn_publish_update(d->pub, &d->clock, &d->pclk,
+						  GN_PUBLISH_TICK);
+				gn_metrics_update(d->met, &d->clock, &d->pclk);
 				break;
 			}
 		}
@@ -976,6 +1039,13 @@ void gn_daemon_fini(struct gn_daemon *d)
 		gn_linkmon_close(&d->lm);
 	if (d->summary_tfd >= 0)
 		close(d->summary_tfd);
+	if (d->tick_tfd >= 0)
+		close(d->tick_tfd);
+	gn_log_set_hook(NULL, NULL);
+	gn_metrics_stop(d->met);
+	gn_publish_close(d->pub);
+	d->met = NULL;
+	d->pub = NULL;
 	if (d->pclk_open)
 		gn_pclock_close(&d->pclk);
 	free(d->ports);

@@ -13,7 +13,9 @@
 #include "clock.h"
 #include "config.h"
 #include "linkmon.h"
+#include "metrics.h"
 #include "pclock.h"
+#include "publish.h"
 #include "transport.h"
 #include "uds.h"
 
@@ -51,7 +53,7 @@ struct gn_daemon {
 
 	struct gn_pclock pclk;
 	bool pclk_open;
-	bool hw_ts;	     /* hardware stamps (in the PHC's time base) */
+	bool hw_ts; /* hardware stamps (in the PHC's time base) */
 	int tx_ts_timeout_ms;
 	bool free_running;
 
@@ -65,6 +67,9 @@ struct gn_daemon {
 	struct gn_linkmon lm;
 	bool lm_open;
 	int summary_tfd; /* virtual clock: periodic offset report */
+	int tick_tfd;	 /* 1 s: publication and monitoring refresh */
+	struct gn_publisher *pub;
+	struct gn_metrics *met;
 	int64_t last_vclock_offset_ns;
 	bool have_vclock_offset;
 };

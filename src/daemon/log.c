@@ -18,7 +18,13 @@ static struct {
 	bool verbose;
 	bool use_syslog;
 	bool syslog_open;
-} lg = {"gnomond", "", 6, false, true, false};
+	gn_log_hook_fn hook;
+	void *hook_ctx;
+} lg = {
+    .progname = "gnomond",
+    .level = 6,
+    .use_syslog = true,
+};
 
 void gn_log_setup(const char *progname, int level, bool verbose,
 		  bool use_syslog, const char *tag)
@@ -33,6 +39,12 @@ void gn_log_setup(const char *progname, int level, bool verbose,
 		openlog(lg.progname, LOG_PID, LOG_DAEMON);
 		lg.syslog_open = true;
 	}
+}
+
+void gn_log_set_hook(gn_log_hook_fn fn, void *ctx)
+{
+	lg.hook = fn;
+	lg.hook_ctx = ctx;
 }
 
 void gn_log_close(void)
@@ -88,6 +100,8 @@ void gn_vlogf(int level, const char *fmt, va_list ap)
 	if (lg.use_syslog)
 		syslog(level, "[%lld.%03ld] %s%s", (long long)ts.tv_sec,
 		       ts.tv_nsec / 1000000, tag, buf);
+	if (lg.hook)
+		lg.hook(lg.hook_ctx, level, buf);
 }
 
 void gn_logf(int level, const char *fmt, ...)

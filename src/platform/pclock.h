@@ -71,4 +71,20 @@ int64_t gn_pclock_from_realtime(struct gn_pclock *c, int64_t rt_ns);
 int gn_pclock_offset_from_realtime(struct gn_pclock *c, int samples,
 				   int64_t *offset_ns, int64_t *delay_ns);
 
+/* The virtual clock's max_adj_ppb: 500 ppm, the kernel's limit for
+ * CLOCK_REALTIME's frequency (its timex tolerance). Its intrinsic error
+ * (open_virtual's freq_ppb) must be within this too. */
+#define GN_PCLOCK_VIRTUAL_MAX_ADJ_PPB 500000.0
+
+/*
+ * The virtual clock's mapping, a pure function exposed for tests: the
+ * time at raw_ns of CLOCK_MONOTONIC_RAW of a clock that read v_anchor_ns
+ * at raw_anchor_ns and runs ppb fast. With d = raw_ns - raw_anchor_ns it
+ * is v_anchor_ns + d + round(d * ppb / 1e9), ppb taken to 1e-6 ppb and
+ * the product computed exactly in 128 bits (halves round up, which
+ * keeps it monotonic); ppb is clamped to +-999999999.
+ */
+int64_t gn_pclock_virtual_map(int64_t v_anchor_ns, int64_t raw_anchor_ns,
+			      int64_t raw_ns, double ppb);
+
 #endif

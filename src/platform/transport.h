@@ -127,6 +127,27 @@ int gn_interface_mac(const char *ifname, uint8_t mac[6]);
 /* IFF_RUNNING of the interface: 1 up, 0 down, negative errno. */
 int gn_interface_link_up(const char *ifname);
 
+/*
+ * Discards every pending error queue entry (stale transmit stamps, e.g.
+ * one that came after its gn_transport_tx_timestamp() timed out). Call
+ * it when poll(2) reports POLLERR on a transport socket outside
+ * gn_transport_tx_timestamp(): POLLERR stays set while the queue is not
+ * empty. Returns the number of entries dropped.
+ */
+int gn_transport_flush_errqueue(struct gn_transport *t);
+
+/*
+ * Pure helpers, exposed for tests. gn_transport_l2_payload(): offset of
+ * the payload of an Ethernet frame of type 0x88F7 after up to two VLAN
+ * tags; -EPROTO for another ethertype, -EMSGSIZE when too short.
+ * gn_transport_ptp_offset(): offset of the PTP message in a frame
+ * looped back on the error queue (Ethernet, VLAN tags, then 0x88F7 or
+ * IPv4/IPv6 + UDP; or a bare IP packet), with at least the 34 octets
+ * of a PTP header after it; negative errno otherwise.
+ */
+int gn_transport_l2_payload(const uint8_t *frame, size_t len, size_t *off);
+int gn_transport_ptp_offset(const uint8_t *frame, size_t len, size_t *off);
+
 /* Converts a timespec to ns (no overflow for any realistic time). */
 static inline int64_t gn_timespec_ns(const struct timespec *ts)
 {
