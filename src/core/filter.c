@@ -13,9 +13,21 @@
  *    INT64_MAX give the right answer instead of wrapping. The `sum` field
  *    of struct gn_filter is therefore not used and stays 0.
  *
+ * The robust mean (gnomon's, GN_FILTER_ROBUST_MEAN) is for noisy paths,
+ * where a 10-sample median leaves much of the queueing noise in the
+ * delay, and half of it in every offset: it starts as the median of its
+ * first (up to 16) samples, then keeps an exponentially weighted mean
+ * over `length` samples and the mean absolute deviation around it. A
+ * sample further than 6 deviations from the mean is a spike and is not
+ * used; 8 such samples in a row on the same side mean the path really
+ * changed, and the filter starts over from them. Being a mean, it is
+ * unbiased for symmetric and for skewed (queueing) noise alike, which a
+ * median of skewed noise is not.
+ *
  * Must not allocate, do I/O or keep state outside the struct.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -45,9 +57,23 @@ static int64_t mid_floor(int64_t a, int64_t b)
 	return qa + qb + (ra & rb);
 }
 
+#define ROBUST_WARMUP	   16
+#define ROBUST_K	   6.0
+#define ROBUST_RUN	   8
+#define ROBUST_DEV_MEMORY 32
+#define ROBUST_DEV_MIN_NS 1.0
+
 int gn_filter_init(struct gn_filter *f, enum gn_filter_type type,
 		   unsigned length)
 {
+	if (type == GN_FILTER_ROBUST_MEAN) {
+		if (length == 0 || length > GN_FILTER_ROBUST_MAX_LEN)
+			return -EINVAL;
+		memset(f, 0, sizeof(*f));
+		f->type = type;
+		f->length = length;
+		return 0;
+	}
 	if (length == 0 || length > GN_FILTER_MAX_LEN)
 		return -EINVAL;
 	if (type != GN_FILTER_MOVING_MEDIAN && type != GN_FILTER_MOVING_AVERAGE)
@@ -63,6 +89,11 @@ void gn_filter_reset(struct gn_filter *f)
 	f->count = 0;
 	f->head = 0;
 	f->sum = 0;
+	f->mean_ns = 0.0;
+	f->dev_ns = 0.0;
+	f->n = 0;
+	f->reject_run = 0;
+	f->reject_side = 0;
 }
 
 /* Drops one copy of v from the sorted array of f->count values. */
@@ -132,9 +163,82 @@ static int64_t average_sample(struct gn_filter *f, int64_t v)
 	return q_sum + floor_div(r_sum, n, NULL);
 }
 
+static int64_t robust_out(const struct gn_filter *f)
+{
+	double m = floor(f->mean_ns);
+
+	if (m >= 9.2e18)
+		return INT64_MAX;
+	if (m <= -9.2e18)
+		return INT64_MIN;
+	return (int64_t)m;
+}
+
+/* Warm-up: the median of the samples so far (in sorted[]). */
+static int64_t robust_warmup(struct gn_filter *f, int64_t v, unsigned w)
+{
+	unsigned n, i;
+	int64_t med;
+
+	sorted_insert(f, v);
+	n = f->count;
+	med = n % 2 ? f->sorted[n / 2]
+		    : mid_floor(f->sorted[n / 2 - 1], f->sorted[n / 2]);
+	f->mean_ns = (double)med;
+	if (n < w)
+		return med;
+	/* Switch to the weighted mean: deviation around the median. */
+	f->dev_ns = 0.0;
+	for (i = 0; i < n; i++)
+		f->dev_ns += fabs((double)f->sorted[i] - f->mean_ns);
+	f->dev_ns /= (double)n;
+	f->n = n;
+	return med;
+}
+
+static int64_t robust_sample(struct gn_filter *f, int64_t v)
+{
+	unsigned w = f->length < ROBUST_WARMUP ? f->length : ROBUST_WARMUP;
+	double d, lim, a;
+	int side;
+
+	if (f->count > ROBUST_WARMUP || f->length == 0)
+		return v; /* corrupted */
+	if (f->n == 0)
+		return robust_warmup(f, v, w);
+
+	d = (double)v - f->mean_ns;
+	lim = ROBUST_K * (f->dev_ns > ROBUST_DEV_MIN_NS ? f->dev_ns
+							 : ROBUST_DEV_MIN_NS);
+	if (fabs(d) > lim) {
+		side = d > 0 ? 1 : -1;
+		f->rejected++;
+		if (side != f->reject_side)
+			f->reject_run = 0;
+		f->reject_side = side;
+		if (++f->reject_run < ROBUST_RUN)
+			return robust_out(f);
+		/* A lasting change: start over from this sample. */
+		gn_filter_reset(f);
+		return robust_warmup(f, v, w);
+	}
+	f->reject_run = 0;
+	if (f->n < f->length)
+		f->n++;
+	a = 1.0 / (double)f->n;
+	f->mean_ns += a * d;
+	a = f->n < ROBUST_DEV_MEMORY ? 1.0 / (double)f->n
+				     : 1.0 / ROBUST_DEV_MEMORY;
+	f->dev_ns += a * (fabs((double)v - f->mean_ns) - f->dev_ns);
+	return robust_out(f);
+}
+
 int64_t gn_filter_sample(struct gn_filter *f, int64_t v)
 {
 	int64_t out;
+
+	if (f->type == GN_FILTER_ROBUST_MEAN)
+		return robust_sample(f, v);
 
 	/* An uninitialised or corrupted filter passes samples through. */
 	if (f->length == 0 || f->length > GN_FILTER_MAX_LEN ||

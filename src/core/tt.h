@@ -76,7 +76,12 @@ int gn_tt_rate_ratio(int64_t t3a_ns, int64_t t4a_ns, int64_t t3b_ns,
 enum gn_filter_type {
 	GN_FILTER_MOVING_MEDIAN = 0,
 	GN_FILTER_MOVING_AVERAGE,
+	/* gnomon's: a long exponentially weighted mean that rejects
+	 * queueing spikes and restarts on a lasting change (filter.c). The
+	 * length is its memory in samples, up to GN_FILTER_ROBUST_MAX_LEN. */
+	GN_FILTER_ROBUST_MEAN,
 };
+#define GN_FILTER_ROBUST_MAX_LEN 65536
 
 struct gn_filter {
 	enum gn_filter_type type;
@@ -86,9 +91,17 @@ struct gn_filter {
 	int64_t ring[GN_FILTER_MAX_LEN];
 	int64_t sorted[GN_FILTER_MAX_LEN]; /* median: kept sorted */
 	int64_t sum;			    /* average: running sum */
+	/* robust mean: estimate, mean absolute deviation, samples in the
+	 * mean, refused samples in a row and on which side. */
+	double mean_ns, dev_ns;
+	unsigned n;
+	unsigned reject_run;
+	int reject_side;
+	uint64_t rejected;
 };
 
-/* 0 or -EINVAL (length 0 or > GN_FILTER_MAX_LEN). */
+/* 0 or -EINVAL (length 0 or > GN_FILTER_MAX_LEN, or
+ * GN_FILTER_ROBUST_MAX_LEN for the robust mean). */
 int gn_filter_init(struct gn_filter *f, enum gn_filter_type type,
 		   unsigned length);
 /* Adds a sample, returns the filtered value. Median of an even count is

@@ -897,7 +897,9 @@ static void link_event(void *ctx, int ifindex, const char *ifname, bool up)
 
 int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 {
-	unsigned max = d->nports * (2 + GN_TMR_COUNT) + 4, n = 0, i, k;
+	/* per port: 2 sockets, the timers; then uds, uds_ro, link, summary,
+	 * tick (room for 8) */
+	unsigned max = d->nports * (2 + GN_TMR_COUNT) + 8, n = 0, i, k;
 	struct pollfd *pfd = calloc(max, sizeof(*pfd));
 	struct pfd_ref *ref = calloc(max, sizeof(*ref));
 	int rc = 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * servo.c - the servo interface: configuration defaults, dispatch to the
- * PI and linear-regression servos, and what all types share (step
+ * PI, linear-regression and Kalman servos, and what all types share (step
  * thresholds, frequency clamp, the LOCKED_STABLE (s3) decision of
  * servo_offset_threshold / servo_num_offset_values), as linuxptp's
  * servo.c does.
@@ -42,9 +42,17 @@ static const struct servo_ops linreg_ops = {
     .reset = gn_servo_linreg_reset,
 };
 
+static const struct servo_ops kalman_ops = {
+    .init = gn_servo_kalman_init,
+    .sample = gn_servo_kalman_sample,
+    .sync_interval = gn_servo_kalman_sync_interval,
+    .reset = gn_servo_kalman_reset,
+};
+
 static const struct servo_ops *const servo_ops[GN_SERVO_TYPE_COUNT] = {
     &pi_ops,
     &linreg_ops,
+    &kalman_ops,
 };
 
 void gn_servo_config_default(struct gn_servo_config *cfg)
@@ -193,10 +201,36 @@ const char *gn_servo_type_str(enum gn_servo_type t)
 		return "pi";
 	case GN_SERVO_LINREG:
 		return "linreg";
+	case GN_SERVO_KALMAN:
+		return "kalman";
 	case GN_SERVO_TYPE_COUNT:
 		break;
 	}
 	return "unknown";
+}
+
+int gn_servo_estimate(const struct gn_servo *s, struct gn_servo_estimate *e)
+{
+	if (!s || !e)
+		return -EINVAL;
+	if (s->cfg.type != GN_SERVO_KALMAN)
+		return -ENOTSUP;
+	return gn_servo_kalman_estimate(s, e);
+}
+
+int gn_servo_uncertainty(const struct gn_servo *s, double *offset_sd_ns,
+			 double *freq_sd_ppb)
+{
+	struct gn_servo_estimate e;
+	int rc = gn_servo_estimate(s, &e);
+
+	if (rc < 0)
+		return rc;
+	if (offset_sd_ns)
+		*offset_sd_ns = e.offset_sd_ns;
+	if (freq_sd_ppb)
+		*freq_sd_ppb = e.freq_sd_ppb;
+	return 0;
 }
 
 bool gn_servo_should_step(const struct gn_servo *s, double abs_offset_ns)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * servo.h - clock servos behind one interface: PI (linuxptp semantics
- * and defaults) and linear regression. The servo turns offset samples
- * into a frequency correction (ppb) and tells when to step.
+ * and defaults), linear regression, and a Kalman filter (gnomon's own,
+ * with an uncertainty estimate). The servo turns offset samples into a
+ * frequency correction (ppb) and tells when to step.
  *
  * Sign convention (linuxptp's): offset = local - master (ns). The
  * returned adjustment is the frequency to apply to the local clock, in
@@ -18,6 +19,7 @@
 enum gn_servo_type {
 	GN_SERVO_PI = 0,
 	GN_SERVO_LINREG,
+	GN_SERVO_KALMAN,
 	GN_SERVO_TYPE_COUNT,
 };
 
@@ -79,6 +81,56 @@ struct gn_servo_linreg {
 	unsigned err_updates[GN_LINREG_SIZES];
 };
 
+/*
+ * Kalman servo (kalman.c): state (offset, oscillator frequency) and the
+ * noise model learnt from the free-running phase at lags of 2^k samples.
+ */
+#define GN_KALMAN_LEVELS 14
+struct gn_kalman_level {
+	double sum, sum_t; /* phase and time summed over the open window */
+	unsigned fill;	   /* sub-windows in the open window */
+	unsigned navg;	   /* completed windows in avg[] (up to 3) */
+	double avg[3];	   /* their mean phase (ns), avg[0] the newest */
+	double avg_t[3];   /* and mean time (s) */
+	double d2;	   /* mean squared second difference of the means */
+	unsigned n;	   /* second differences averaged into d2 (capped) */
+};
+
+struct gn_servo_kalman {
+	double x_ns;	   /* offset estimate (local - master) at t_ns */
+	double f_ppb;	   /* oscillator's frequency vs the master, without
+			    * the servo's adjustment */
+	double p00, p01, p11; /* covariance of (x, f): ns^2, ns ppb, ppb^2 */
+	/* The same filter's covariance under the pessimistic noise model
+	 * (upper bounds): what gn_servo_estimate reports. */
+	double e00, e01, e11;
+	int64_t t_ns;	   /* local time of the estimate */
+	double u_ppb;	   /* adjustment applied since t_ns */
+	double dt_s;	   /* mean spacing of accepted samples */
+	unsigned count;	   /* samples since the last (re)start */
+	unsigned reject_run; /* consecutive samples refused by the gate */
+	uint64_t accepted, rejected;
+	double r_ns2;	   /* measurement noise variance in use */
+	double q_wfm;	   /* white FM: ns^2 / s */
+	double q_rwfm;	   /* random-walk FM: ppb^2 / s */
+	double r_hi_ns2, q_wfm_hi, q_rwfm_hi; /* upper bounds of the three */
+	double servo_phase_ns; /* phase the servo put into the clock */
+	int64_t epoch_ns;  /* local time origin of the ladder's times */
+	double innov_ns;   /* last innovation */
+	struct gn_kalman_level lv[GN_KALMAN_LEVELS];
+};
+
+/* What a servo knows about its clock after the last sample. */
+struct gn_servo_estimate {
+	int64_t local_ns;    /* local time of the last sample */
+	double offset_ns;    /* clock - master then (after any step) */
+	double offset_sd_ns; /* standard deviation of its error */
+	double freq_ppb;     /* clock's frequency error vs the master with
+			      * the adjustment now applied (ppb) */
+	double freq_sd_ppb;
+	double noise_ns;     /* measurement noise (standard deviation) */
+};
+
 struct gn_servo {
 	struct gn_servo_config cfg;
 	enum gn_servo_state state;
@@ -89,6 +141,7 @@ struct gn_servo {
 	union {
 		struct gn_servo_pi pi;
 		struct gn_servo_linreg lr;
+		struct gn_servo_kalman kf;
 	} u;
 };
 
@@ -107,6 +160,18 @@ void gn_servo_sync_interval(struct gn_servo *s, double interval_s);
 /* Back to UNLOCKED, keeping the current frequency estimate. */
 void gn_servo_reset(struct gn_servo *s);
 const char *gn_servo_state_str(enum gn_servo_state st); /* "s0".."s3" */
-const char *gn_servo_type_str(enum gn_servo_type t);   /* "pi" "linreg" */
+const char *gn_servo_type_str(enum gn_servo_type t);   /* "pi" "linreg"
+							  * "kalman" */
+/*
+ * The servo's uncertainty: standard deviations of the error of its
+ * offset estimate (ns) and of the clock's frequency (ppb) after the last
+ * sample. Measurement noise of the offsets is included; delay asymmetry
+ * is not (it cannot be observed). 0, -EAGAIN before the servo has an
+ * estimate, or -ENOTSUP (PI, linreg).
+ */
+int gn_servo_uncertainty(const struct gn_servo *s, double *offset_sd_ns,
+			 double *freq_sd_ppb);
+/* The whole estimate; same return values. */
+int gn_servo_estimate(const struct gn_servo *s, struct gn_servo_estimate *e);
 
 #endif

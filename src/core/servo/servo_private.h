@@ -27,6 +27,16 @@ double gn_servo_linreg_sample(struct gn_servo *s, int64_t offset_ns,
 void gn_servo_linreg_sync_interval(struct gn_servo *s, double interval_s);
 void gn_servo_linreg_reset(struct gn_servo *s);
 
+/* Kalman filter (kalman.c). */
+void gn_servo_kalman_init(struct gn_servo *s, double initial_freq_ppb);
+double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
+			      int64_t local_ns, double weight,
+			      enum gn_servo_state *state);
+void gn_servo_kalman_sync_interval(struct gn_servo *s, double interval_s);
+void gn_servo_kalman_reset(struct gn_servo *s);
+int gn_servo_kalman_estimate(const struct gn_servo *s,
+			     struct gn_servo_estimate *e);
+
 /*
  * Whether an offset of abs_offset_ns (>= 0) calls for a step: beyond
  * first_step_threshold before the first lock, or beyond step_threshold at
