@@ -4,8 +4,9 @@
 set -eu
 
 PKGS="meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev \
-libcmocka-dev gcovr tshark linuxptp iproute2 procps \
-libssl-dev libmnl-dev libjansson-dev libmicrohttpd-dev gnuplot-nox"
+libcmocka-dev gcovr tshark linuxptp chrony iproute2 procps \
+libssl-dev libmnl-dev libjansson-dev libmicrohttpd-dev gnuplot-nox \
+chromium curl"
 
 missing=""
 for p in $PKGS; do

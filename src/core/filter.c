@@ -254,3 +254,48 @@ int64_t gn_filter_sample(struct gn_filter *f, int64_t v)
 	f->head = (f->head + 1) % f->length;
 	return out;
 }
+
+/* Sample standard deviation of the values held in ring[] / sorted[]. */
+static double held_sd(const int64_t *v, unsigned n)
+{
+	double mean = 0.0, ss = 0.0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		mean += (double)v[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++)
+		ss += ((double)v[i] - mean) * ((double)v[i] - mean);
+	return sqrt(ss / (double)(n - 1));
+}
+
+double gn_filter_stderr(const struct gn_filter *f)
+{
+	double sd, a;
+
+	if (f->length == 0 || f->count > GN_FILTER_MAX_LEN)
+		return -1.0;
+	if (f->type == GN_FILTER_ROBUST_MEAN) {
+		if (f->n == 0) {
+			/* Warm-up: the median of what is held. */
+			if (f->count < 2)
+				return -1.0;
+			return 1.2533 * held_sd(f->sorted, f->count) /
+			       sqrt((double)f->count);
+		}
+		/* Mean absolute deviation to standard deviation: 1.25 for
+		 * Gaussian, 1.36 for exponential noise; take the larger.
+		 * An exponentially weighted mean with weight a = 1/n has
+		 * variance sd^2 a / (2 - a). */
+		sd = 1.36 * f->dev_ns;
+		a = 1.0 / (double)f->n;
+		return sd * sqrt(a / (2.0 - a));
+	}
+	if (f->count < 2)
+		return -1.0;
+	sd = held_sd(f->ring, f->count);
+	/* A median is sqrt(pi / 2) less efficient than a mean. */
+	if (f->type == GN_FILTER_MOVING_MEDIAN)
+		sd *= 1.2533;
+	return sd / sqrt((double)f->count);
+}

@@ -32,6 +32,10 @@ enum codec {
 	C_PORT_SERVICE_STATS_NP,
 	C_PORT_HWCLOCK_NP,
 	C_UNICAST_MASTER_TABLE_NP,
+	C_TEXT,
+	C_UTC_PROPERTIES,
+	C_CLOCK_DESCRIPTION,
+	C_SERVO_STATUS_NP,
 };
 
 struct mgmt_id {
@@ -60,7 +64,7 @@ struct mgmt_id {
 	}
 
 static const struct mgmt_id ids[] = {
-    CLK(USER_DESCRIPTION, C_NONE),
+    CLK(USER_DESCRIPTION, C_TEXT),
     CLK(SAVE_IN_NON_VOLATILE_STORAGE, C_EMPTY),
     CLK(RESET_NON_VOLATILE_STORAGE, C_EMPTY),
     CLK(INITIALIZE, C_NONE),
@@ -76,7 +80,7 @@ static const struct mgmt_id ids[] = {
     CLK(SLAVE_ONLY, C_OCTET),
     CLK(TIME, C_TIME),
     CLK(CLOCK_ACCURACY, C_OCTET),
-    CLK(UTC_PROPERTIES, C_NONE),
+    CLK(UTC_PROPERTIES, C_UTC_PROPERTIES),
     CLK(TRACEABILITY_PROPERTIES, C_OCTET),
     CLK(TIMESCALE_PROPERTIES, C_OCTET),
     CLK(PATH_TRACE_LIST, C_NONE),
@@ -97,8 +101,9 @@ static const struct mgmt_id ids[] = {
     CLK(SUBSCRIBE_EVENTS_NP, C_SUBSCRIBE_EVENTS_NP),
     CLK(SYNCHRONIZATION_UNCERTAIN_NP, C_OCTET),
     CLK(EXTERNAL_GRANDMASTER_PROPERTIES_NP, C_NONE),
+    CLK_NOPMC(SERVO_STATUS_NP, C_SERVO_STATUS_NP),
     PRT(NULL_MANAGEMENT, C_EMPTY),
-    PRT(CLOCK_DESCRIPTION, C_NONE),
+    PRT(CLOCK_DESCRIPTION, C_CLOCK_DESCRIPTION),
     PRT(PORT_DATA_SET, C_PORT_DS),
     PRT(LOG_ANNOUNCE_INTERVAL, C_OCTET),
     PRT(ANNOUNCE_RECEIPT_TIMEOUT, C_OCTET),
@@ -586,6 +591,123 @@ bad_length:
 	return -EBADMSG;
 }
 
+/* ---- PTPText and CLOCK_DESCRIPTION ---- */
+
+void gn_mgmt_text_set(struct gn_mgmt_text *t, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n > GN_MGMT_TEXT_MAX)
+		n = GN_MGMT_TEXT_MAX;
+	t->len = (uint8_t)n;
+	memcpy(t->text, s ? s : "", n);
+	t->text[n] = '\0';
+}
+
+static size_t put_text(uint8_t *p, const struct gn_mgmt_text *t)
+{
+	p[0] = t->len;
+	memcpy(p + 1, t->text, t->len);
+	return 1 + (size_t)t->len;
+}
+
+/* Reads a PTPText at data[*off] (len octets in all); -EBADMSG if it
+ * runs past the end. */
+static int get_text(const uint8_t *data, size_t len, size_t *off,
+		    struct gn_mgmt_text *t)
+{
+	size_t n;
+
+	if (*off >= len)
+		return -EBADMSG;
+	n = data[*off];
+	if (len - *off - 1 < n)
+		return -EBADMSG;
+	t->len = (uint8_t)n;
+	memcpy(t->text, data + *off + 1, n);
+	t->text[n] = '\0';
+	*off += 1 + n;
+	return 0;
+}
+
+static int cd_len(const struct gn_mgmt_clock_description *d, size_t *len)
+{
+	if (d->physical_address_len > GN_MGMT_ADDR_MAX ||
+	    d->protocol_address_len > GN_MGMT_ADDR_MAX)
+		return -EINVAL;
+	*len = even(2 + 1 + (size_t)d->physical_layer_protocol.len + 2 +
+		    d->physical_address_len + 4 + d->protocol_address_len + 4 +
+		    1 + (size_t)d->product_description.len + 1 +
+		    (size_t)d->revision_data.len + 1 +
+		    (size_t)d->user_description.len + 6);
+	return 0;
+}
+
+static void enc_cd(const struct gn_mgmt_clock_description *d, uint8_t *p)
+{
+	gn_put16(p, d->clock_type);
+	p += 2;
+	p += put_text(p, &d->physical_layer_protocol);
+	gn_put16(p, d->physical_address_len);
+	memcpy(p + 2, d->physical_address, d->physical_address_len);
+	p += 2 + d->physical_address_len;
+	gn_put16(p, d->network_protocol);
+	gn_put16(p + 2, d->protocol_address_len);
+	memcpy(p + 4, d->protocol_address, d->protocol_address_len);
+	p += 4 + d->protocol_address_len;
+	memcpy(p, d->manufacturer_identity, 3);
+	p[3] = 0;
+	p += 4;
+	p += put_text(p, &d->product_description);
+	p += put_text(p, &d->revision_data);
+	p += put_text(p, &d->user_description);
+	memcpy(p, d->profile_identity, 6);
+}
+
+static int dec_cd(const uint8_t *data, size_t len,
+		  struct gn_mgmt_clock_description *d)
+{
+	size_t off = 2, n;
+
+	if (len < 2)
+		return -EBADMSG;
+	d->clock_type = gn_get16(data);
+	if (get_text(data, len, &off, &d->physical_layer_protocol))
+		return -EBADMSG;
+	if (len - off < 2)
+		return -EBADMSG;
+	n = gn_get16(data + off);
+	off += 2;
+	if (n > GN_MGMT_ADDR_MAX || len - off < n)
+		return -EBADMSG;
+	d->physical_address_len = (uint16_t)n;
+	memcpy(d->physical_address, data + off, n);
+	off += n;
+	if (len - off < 4)
+		return -EBADMSG;
+	d->network_protocol = gn_get16(data + off);
+	n = gn_get16(data + off + 2);
+	off += 4;
+	if (n > GN_MGMT_ADDR_MAX || len - off < n)
+		return -EBADMSG;
+	d->protocol_address_len = (uint16_t)n;
+	memcpy(d->protocol_address, data + off, n);
+	off += n;
+	if (len - off < 4)
+		return -EBADMSG;
+	memcpy(d->manufacturer_identity, data + off, 3);
+	off += 4;
+	if (get_text(data, len, &off, &d->product_description) ||
+	    get_text(data, len, &off, &d->revision_data) ||
+	    get_text(data, len, &off, &d->user_description))
+		return -EBADMSG;
+	if (len - off < 6)
+		return -EBADMSG;
+	memcpy(d->profile_identity, data + off, 6);
+	off += 6;
+	return len == even(off) ? 0 : -EBADMSG;
+}
+
 /* The fixed dataField length of a codec; 0 for variable or empty. */
 static size_t fixed_len(enum codec c)
 {
@@ -618,6 +740,10 @@ static size_t fixed_len(enum codec c)
 		return GN_MGMT_PORT_SERVICE_STATS_NP_LEN;
 	case C_PORT_HWCLOCK_NP:
 		return GN_MGMT_PORT_HWCLOCK_NP_LEN;
+	case C_UTC_PROPERTIES:
+		return GN_MGMT_UTC_PROPERTIES_LEN;
+	case C_SERVO_STATUS_NP:
+		return GN_MGMT_SERVO_STATUS_NP_LEN;
 	default:
 		return 0;
 	}
@@ -635,6 +761,11 @@ static int data_len(enum codec c, const union gn_mgmt_data *d, size_t *len)
 		return 0;
 	case C_UNICAST_MASTER_TABLE_NP:
 		return umt_len(&d->unicast_master_table, len);
+	case C_TEXT:
+		*len = even(1 + (size_t)d->text.len);
+		return 0;
+	case C_CLOCK_DESCRIPTION:
+		return cd_len(&d->clock_description, len);
 	case C_TIME:
 		if (d->time.sec >= (1ULL << 48) || d->time.nsec >= GN_NS_PER_S)
 			return -EINVAL;
@@ -734,6 +865,24 @@ int gn_mgmt_encode(uint16_t id, const union gn_mgmt_data *d, uint8_t *buf,
 	case C_UNICAST_MASTER_TABLE_NP:
 		enc_umt(&d->unicast_master_table, buf);
 		break;
+	case C_TEXT:
+		put_text(buf, &d->text);
+		break;
+	case C_UTC_PROPERTIES:
+		gn_put16(buf, (uint16_t)d->utc_properties.utc_offset);
+		buf[2] = d->utc_properties.flags & 7;
+		break;
+	case C_CLOCK_DESCRIPTION:
+		enc_cd(&d->clock_description, buf);
+		break;
+	case C_SERVO_STATUS_NP:
+		gn_put64(buf, (uint64_t)d->servo_status.freq_ppb_scaled);
+		gn_put64(buf + 8, (uint64_t)d->servo_status.error_bound_ns);
+		gn_put64(buf + 16, (uint64_t)d->servo_status.offset_ns);
+		buf[24] = d->servo_status.servo_state;
+		buf[25] = d->servo_status.have_offset;
+		buf[26] = d->servo_status.slave_port;
+		break;
 	default: /* C_EMPTY */
 		break;
 	}
@@ -787,6 +936,17 @@ int gn_mgmt_decode(uint16_t id, const uint8_t *data, size_t len,
 		return 0;
 	case C_UNICAST_MASTER_TABLE_NP:
 		return dec_umt(data, len, &d->unicast_master_table, reason);
+	case C_TEXT: {
+		size_t off = 0;
+
+		if (get_text(data, len, &off, &d->text) || len != even(off))
+			return wrong_length(reason);
+		return 0;
+	}
+	case C_CLOCK_DESCRIPTION:
+		if (dec_cd(data, len, &d->clock_description))
+			return wrong_length(reason);
+		return 0;
 	default:
 		break;
 	}
@@ -854,6 +1014,18 @@ int gn_mgmt_decode(uint16_t id, const uint8_t *data, size_t len,
 		get_pid(data, &d->port_hwclock.identity);
 		d->port_hwclock.phc_index = (int32_t)gn_get32(data + 10);
 		d->port_hwclock.flags = data[14];
+		break;
+	case C_UTC_PROPERTIES:
+		d->utc_properties.utc_offset = (int16_t)gn_get16(data);
+		d->utc_properties.flags = data[2] & 7;
+		break;
+	case C_SERVO_STATUS_NP:
+		d->servo_status.freq_ppb_scaled = (int64_t)gn_get64(data);
+		d->servo_status.error_bound_ns = (int64_t)gn_get64(data + 8);
+		d->servo_status.offset_ns = (int64_t)gn_get64(data + 16);
+		d->servo_status.servo_state = data[24];
+		d->servo_status.have_offset = data[25];
+		d->servo_status.slave_port = data[26];
 		break;
 	default:
 		break;

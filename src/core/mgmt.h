@@ -114,6 +114,23 @@ enum gn_mgmt_action {
 #define GN_MGMT_CMLDS_INFO_NP			0xC00B
 #define GN_MGMT_PORT_CORRECTIONS_NP		0xC00C
 
+/*
+ * gnomon's own ids (implementation-specific range, beside linuxptp's
+ * 0xC0xx): 0xC0A0 VCLOCK_OFFSET_NP is answered by gnomond itself;
+ * SERVO_STATUS_NP by the core: the servo's frequency and state and an
+ * estimate of the error bound (see gn_mgmt_error_bound_ns).
+ */
+#define GN_MGMT_SERVO_STATUS_NP	    0xC0A1
+#define GN_MGMT_SERVO_STATUS_NP_LEN 28
+struct gn_mgmt_servo_status_np {
+	int64_t freq_ppb_scaled; /* frequency adjustment, ppb * 2^16 */
+	int64_t error_bound_ns;	 /* -1: unknown (no measurement) */
+	int64_t offset_ns;	 /* last offset from master */
+	uint8_t servo_state;	 /* enum gn_servo_state */
+	uint8_t have_offset;	 /* a measurement exists */
+	uint8_t slave_port;	 /* portNumber of the slave port, 0: none */
+};
+
 /* Fixed dataField lengths on the wire (even, padding included). */
 #define GN_MGMT_DEFAULT_DS_LEN		  20
 #define GN_MGMT_CURRENT_DS_LEN		  18
@@ -129,6 +146,50 @@ enum gn_mgmt_action {
 #define GN_MGMT_PORT_STATS_NP_LEN	  266
 #define GN_MGMT_PORT_SERVICE_STATS_NP_LEN 90
 #define GN_MGMT_PORT_HWCLOCK_NP_LEN	  16
+#define GN_MGMT_UTC_PROPERTIES_LEN	  4
+
+/* PTPText: lengthField octet, then that many octets of UTF-8. */
+#define GN_MGMT_TEXT_MAX 255
+struct gn_mgmt_text {
+	uint8_t len;
+	char text[GN_MGMT_TEXT_MAX + 1]; /* NUL-terminated after decode */
+};
+/* Sets t from a C string (cut at GN_MGMT_TEXT_MAX octets). */
+void gn_mgmt_text_set(struct gn_mgmt_text *t, const char *s);
+
+/* UTC_PROPERTIES: currentUtcOffset and the leap / valid flags. */
+#define GN_MGMT_UTC_LEAP61 (1u << 0)
+#define GN_MGMT_UTC_LEAP59 (1u << 1)
+#define GN_MGMT_UTC_VALID  (1u << 2)
+struct gn_mgmt_utc_properties {
+	int16_t utc_offset;
+	uint8_t flags; /* GN_MGMT_UTC_* */
+};
+
+/*
+ * CLOCK_DESCRIPTION (1588-2019 15.5.3.1.2). Addresses are at most
+ * GN_MGMT_ADDR_MAX octets here (MAC: 6, IPv4: 4, IPv6: 16).
+ */
+#define GN_MGMT_ADDR_MAX       16
+#define GN_CLOCK_TYPE_ORDINARY 0x8000
+#define GN_CLOCK_TYPE_BOUNDARY 0x4000
+#define GN_NET_PROTO_UDP_IPV4  1
+#define GN_NET_PROTO_UDP_IPV6  2
+#define GN_NET_PROTO_802_3     3
+struct gn_mgmt_clock_description {
+	uint16_t clock_type;
+	struct gn_mgmt_text physical_layer_protocol;
+	uint16_t physical_address_len;
+	uint8_t physical_address[GN_MGMT_ADDR_MAX];
+	uint16_t network_protocol;
+	uint16_t protocol_address_len;
+	uint8_t protocol_address[GN_MGMT_ADDR_MAX];
+	uint8_t manufacturer_identity[3];
+	struct gn_mgmt_text product_description;
+	struct gn_mgmt_text revision_data;
+	struct gn_mgmt_text user_description;
+	uint8_t profile_identity[6];
+};
 
 /* TIME_STATUS_NP (linuxptp): the servo's view of the grandmaster. */
 struct gn_mgmt_time_status_np {
@@ -259,6 +320,10 @@ union gn_mgmt_data {
 	struct gn_mgmt_port_service_stats_np port_service_stats;
 	struct gn_mgmt_port_hwclock_np port_hwclock;
 	struct gn_mgmt_unicast_master_table_np unicast_master_table;
+	struct gn_mgmt_text text; /* USER_DESCRIPTION */
+	struct gn_mgmt_utc_properties utc_properties;
+	struct gn_mgmt_clock_description clock_description;
+	struct gn_mgmt_servo_status_np servo_status;
 };
 
 /*
@@ -302,5 +367,90 @@ bool gn_mgmt_id_is_port(uint16_t id);
 const char *gn_mgmt_action_str(uint8_t action);
 /* "RESPONSE_TOO_BIG", ..., "GENERAL_ERROR"; "UNKNOWN" else. */
 const char *gn_mgmt_error_str(uint16_t error_id);
+
+/* ---- the management responder (mgmt_engine.c) ---- */
+
+struct gn_clock;
+/* As in clock.h (C11 allows the identical redefinition). */
+typedef void (*gn_mgmt_reply_fn)(void *ctx, const uint8_t *frame, size_t len);
+
+/*
+ * Who may manage this clock through its PTP ports (gnomon's option
+ * network_management). Requests on the host's own management socket are
+ * not concerned: there the host says read_only or not.
+ */
+enum gn_mgmt_access {
+	GN_MGMT_ACCESS_NONE = 0, /* management frames on ports: ignored */
+	GN_MGMT_ACCESS_READ,	 /* GET answered, SET/COMMAND refused */
+	GN_MGMT_ACCESS_WRITE,	 /* everything, as on the local socket */
+};
+
+/* What the host knows of a port for CLOCK_DESCRIPTION. */
+struct gn_mgmt_port_address {
+	uint16_t network_protocol; /* GN_NET_PROTO_* */
+	uint16_t protocol_address_len;
+	uint8_t protocol_address[GN_MGMT_ADDR_MAX];
+	uint16_t physical_address_len;
+	uint8_t physical_address[GN_MGMT_ADDR_MAX];
+};
+
+/*
+ * State of management that the clock's data sets do not hold: the
+ * description the host knows, members only management changes, and the
+ * network policy. Owned by the host, initialised by gn_mgmt_host_init()
+ * and then filled in; it must outlive the calls below.
+ */
+struct gn_mgmt_host {
+	uint8_t manufacturer_identity[3];
+	struct gn_mgmt_text
+	    product_description;	      /* "manufacturer;model;serial" */
+	struct gn_mgmt_text revision_data;    /* "hw;fw;sw" */
+	struct gn_mgmt_text user_description; /* settable */
+	/* nports entries (the clock's), or NULL: empty addresses. */
+	const struct gn_mgmt_port_address *port_address;
+	enum gn_mgmt_access network_access;
+	/* Largest reply frame the host can send (0: GN_MAX_MSG_LEN); a
+	 * larger reply is answered with RESPONSE_TOO_BIG. */
+	size_t max_reply_len;
+	/* SYNCHRONIZATION_UNCERTAIN_NP: 0 false, 1 true, 0xFF don't care. */
+	uint8_t sync_uncertain;
+	/* Counters for monitoring. */
+	uint64_t requests, errors, forwarded;
+};
+
+void gn_mgmt_host_init(struct gn_mgmt_host *h);
+
+/*
+ * An estimate of how far the clock may be from its grandmaster, in ns:
+ * |offsetFromMaster| + meanPathDelay (an asymmetric path can bias the
+ * offset by up to the one-way delay) while a slave has a measurement, 0
+ * for a grandmaster, -1 when unknown. A monitoring figure, not the time
+ * service's guaranteed bound.
+ */
+int64_t gn_mgmt_error_bound_ns(const struct gn_clock *c);
+
+/*
+ * A request from the host's management client (Unix socket). Replies go
+ * to fn; a request with boundaryHops > 0 is also forwarded out of every
+ * forwarding port (decremented) unless network_access is NONE.
+ * read_only: SET and COMMAND are refused with NOT_SUPPORTED (as
+ * linuxptp's read-only socket). h may be NULL (no description, no
+ * forwarding). Returns the number of replies, 0 when the message is not
+ * for this clock, or -EBADMSG.
+ */
+int gn_mgmt_local(struct gn_clock *c, struct gn_mgmt_host *h,
+		  const uint8_t *buf, size_t len, bool read_only,
+		  gn_mgmt_reply_fn fn, void *ctx);
+
+/*
+ * A management frame received on PTP port index `port`. Requests are
+ * answered on that port (through the clock's env->send) as
+ * h->network_access allows, and forwarded per boundaryHops to the
+ * other forwarding ports. Returns 1 when the frame is a RESPONSE or
+ * ACKNOWLEDGE to relay to the local management client (its hops left
+ * > 0), 0 when done, -EBADMSG for a frame that is not management.
+ */
+int gn_mgmt_port_rx(struct gn_clock *c, struct gn_mgmt_host *h, unsigned port,
+		    const uint8_t *buf, size_t len);
 
 #endif

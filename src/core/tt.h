@@ -108,5 +108,12 @@ int gn_filter_init(struct gn_filter *f, enum gn_filter_type type,
  * the mean of the two middle samples (as linuxptp). */
 int64_t gn_filter_sample(struct gn_filter *f, int64_t v);
 void gn_filter_reset(struct gn_filter *f);
+/*
+ * Standard error of the filter's output as an estimate of the true
+ * (mean) delay, ns, from the spread of the samples it holds or has
+ * averaged; -1 before it has two samples. The offsets computed with the
+ * delay carry this error on top of whatever the servo estimates.
+ */
+double gn_filter_stderr(const struct gn_filter *f);
 
 #endif

@@ -13,6 +13,8 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
@@ -440,8 +442,10 @@ static void daemon_uds_rx(struct gn_daemon *d, struct gn_uds *u)
 		}
 	}
 	struct mgmt_ctx mc = {.d = d, .uds = u, .to = &from};
-	int r = gn_clock_management(&d->clock, buf, (size_t)n, u->read_only,
-				    mgmt_reply, &mc);
+	d->last_client = from;
+	d->last_client_uds = u;
+	int r = gn_mgmt_local(&d->clock, &d->mh, buf, (size_t)n, u->read_only,
+			      mgmt_reply, &mc);
 	if (r < 0)
 		pr_debug("uds: bad management message (%zd bytes)", n);
 	daemon_after_core(d);
@@ -505,6 +509,86 @@ static void daemon_log_hook(void *ctx, int level, const char *line)
 }
 
 /* ---- set-up ---- */
+
+/* "aa:bb:cc" -> 3 octets; the option parser has checked the format. */
+static void parse_oui(const char *s, uint8_t oui[3])
+{
+	unsigned v[3] = {0, 0, 0};
+
+	if (sscanf(s, "%x:%x:%x", &v[0], &v[1], &v[2]) == 3)
+		for (int i = 0; i < 3; i++)
+			oui[i] = (uint8_t)v[i];
+}
+
+/* The interface's first address of the port's family (for
+ * CLOCK_DESCRIPTION's protocolAddress). */
+static void port_address(struct gn_mgmt_port_address *pa,
+			 const struct gn_transport *t)
+{
+	struct ifaddrs *ifa, *i;
+	int family = t->cfg.transport == GN_NET_UDPV6 ? AF_INET6 : AF_INET;
+
+	memset(pa, 0, sizeof(*pa));
+	pa->physical_address_len = 6;
+	memcpy(pa->physical_address, t->mac, 6);
+	switch (t->cfg.transport) {
+	case GN_NET_L2:
+		pa->network_protocol = GN_NET_PROTO_802_3;
+		pa->protocol_address_len = 6;
+		memcpy(pa->protocol_address, t->mac, 6);
+		return;
+	case GN_NET_UDPV6:
+		pa->network_protocol = GN_NET_PROTO_UDP_IPV6;
+		break;
+	default:
+		pa->network_protocol = GN_NET_PROTO_UDP_IPV4;
+		break;
+	}
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != family ||
+		    strcmp(i->ifa_name, t->cfg.ifname) != 0)
+			continue;
+		if (family == AF_INET) {
+			const struct sockaddr_in *sin =
+			    (const struct sockaddr_in *)i->ifa_addr;
+			pa->protocol_address_len = 4;
+			memcpy(pa->protocol_address, &sin->sin_addr, 4);
+		} else {
+			const struct sockaddr_in6 *sin6 =
+			    (const struct sockaddr_in6 *)i->ifa_addr;
+			pa->protocol_address_len = 16;
+			memcpy(pa->protocol_address, &sin6->sin6_addr, 16);
+		}
+		break;
+	}
+	freeifaddrs(ifa);
+}
+
+static void daemon_mgmt_host(struct gn_daemon *d)
+{
+	const struct gn_config *cfg = d->cfg;
+	unsigned i;
+
+	gn_mgmt_host_init(&d->mh);
+	parse_oui(gn_config_get_string(cfg, NULL, "manufacturerIdentity"),
+		  d->mh.manufacturer_identity);
+	gn_mgmt_text_set(&d->mh.product_description,
+			 gn_config_get_string(cfg, NULL, "productDescription"));
+	gn_mgmt_text_set(&d->mh.revision_data,
+			 gn_config_get_string(cfg, NULL, "revisionData"));
+	gn_mgmt_text_set(&d->mh.user_description,
+			 gn_config_get_string(cfg, NULL, "userDescription"));
+	d->mh.network_access = (enum gn_mgmt_access)gn_config_get_int(
+	    cfg, NULL, "network_management");
+	d->paddr = calloc(d->nports, sizeof(*d->paddr));
+	if (d->paddr) {
+		for (i = 0; i < d->nports; i++)
+			port_address(&d->paddr[i], &d->dp[i].tr);
+		d->mh.port_address = d->paddr;
+	}
+}
 
 static void copy_name(char *dst, size_t cap, const char *src)
 {
@@ -778,6 +862,8 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		return rc;
 	}
 
+	daemon_mgmt_host(d);
+
 	/* Management sockets. */
 	rc =
 	    gn_uds_open(&d->uds, gn_config_get_string(cfg, NULL, "uds_address"),
@@ -872,6 +958,18 @@ static void daemon_rx(struct gn_daemon *d, unsigned port, enum gn_sock which)
 			pr_err("port %u (%s): recv: %s", port + 1,
 			       dp->tr.cfg.ifname, strerror((int)-n));
 			return;
+		}
+		if (n >= 1 && (buf[0] & 0x0f) == GN_MSG_MANAGEMENT) {
+			/* Management from the network: answered as
+			 * network_management allows; responses to our own
+			 * forwarded requests go back to the local client. */
+			if (gn_mgmt_port_rx(&d->clock, &d->mh, port, buf,
+					    (size_t)n) == 1 &&
+			    d->last_client_uds)
+				gn_uds_send(d->last_client_uds, buf, (size_t)n,
+					    &d->last_client);
+			daemon_after_core(d);
+			continue;
 		}
 		gn_clock_rx(&d->clock, port, buf, (size_t)n,
 			    have_ts ? daemon_map_ts(d, &ts) : GN_NO_TIMESTAMP);
@@ -1051,6 +1149,8 @@ void gn_daemon_fini(struct gn_daemon *d)
 	if (d->pclk_open)
 		gn_pclock_close(&d->pclk);
 	free(d->ports);
+	free(d->paddr);
+	d->paddr = NULL;
 	free(d->pcfg);
 	free(d->dp);
 	d->ports = NULL;

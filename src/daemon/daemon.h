@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "config.h"
 #include "linkmon.h"
+#include "mgmt.h"
 #include "metrics.h"
 #include "pclock.h"
 #include "publish.h"
@@ -61,6 +62,12 @@ struct gn_daemon {
 	unsigned txq_len;
 
 	struct gn_uds uds, uds_ro;
+	/* Management state beside the data sets (descriptions, policy),
+	 * and where replies relayed from the network go. */
+	struct gn_mgmt_host mh;
+	struct gn_mgmt_port_address *paddr;
+	struct gn_uds_addr last_client;
+	struct gn_uds *last_client_uds;
 	struct gn_subscriber subs[GN_MAX_SUBSCRIBERS];
 	uint16_t notify_seq;
 

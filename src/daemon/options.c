@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "mgmt.h" /* network_management values: enum gn_mgmt_access */
 
 #define GLOB false
 #define PORT true
@@ -112,10 +113,31 @@ static const struct gn_opt_enum enu_hwts_filter[] = {
     {"full", GN_CFG_HWTS_FULL, YES},
     {NULL, 0, NO},
 };
+static const struct gn_opt_enum enu_network_management[] = {
+    {"off", GN_MGMT_ACCESS_NONE, YES},
+    {"read_only", GN_MGMT_ACCESS_READ, YES},
+    {"read_write", GN_MGMT_ACCESS_WRITE, YES},
+    {NULL, 0, NO},
+};
 static const struct gn_opt_enum enu_power_profile[] = {
     {"none", GN_CFG_POWER_PROFILE_NONE, YES},
     {"2011", GN_CFG_POWER_PROFILE_2011, NO},
     {"2017", GN_CFG_POWER_PROFILE_2017, NO},
+    {NULL, 0, NO},
+};
+/* enum gn_discipline_mode of src/discipline/discipline.h. */
+static const struct gn_opt_enum enu_discipline[] = {
+    {"off", 0, YES},
+    {"auto", 1, YES},
+    {"auto_rr", 2, YES},
+    {NULL, 0, NO},
+};
+static const struct gn_opt_enum enu_discipline_servo[] = {
+    {"pi", GN_CFG_SERVO_PI, YES},
+    {"linreg", GN_CFG_SERVO_LINREG, YES},
+    {"kalman", GN_CFG_SERVO_KALMAN, YES},
+    {"ntpshm", GN_CFG_SERVO_NTPSHM, YES},
+    {"refclock_sock", GN_CFG_SERVO_REFCLOCK_SOCK, YES},
     {NULL, 0, NO},
 };
 static const struct gn_opt_enum enu_transport[] = {
@@ -305,8 +327,8 @@ const struct gn_opt gn_opt_table[] = {
 	    "answer NetSync Monitor requests"),
     OPT_ENU("network_transport", PORT, YES, "UDPv4", enu_transport,
 	    "transport"),
-    OPT_INT("ntpshm_segment", GLOB, NO, "0", I_MIN, I_MAX,
-	    "NTP SHM segment of the ntpshm servo"),
+    OPT_INT("ntpshm_segment", GLOB, YES, "0", I_MIN, I_MAX,
+	    "NTP SHM segment of the ntpshm servo (discipline_servo)"),
     OPT_INT("offsetScaledLogVariance", GLOB, YES, "0xFFFF", 0, UINT16_MAX,
 	    "clockQuality.offsetScaledLogVariance announced"),
     OPT_INT("operLogPdelayReqInterval", PORT, NO, "0", INT8_MIN, INT8_MAX,
@@ -363,8 +385,9 @@ const struct gn_opt gn_opt_table[] = {
 	    "MAC destination of PTP messages (L2)"),
     OPT_INT("ptp_minor_version", GLOB, YES, "1", 0, 1,
 	    "minorVersionPTP sent (1: PTP 2.1)"),
-    OPT_STR("refclock_sock_address", GLOB, NO, "/var/run/refclock.ptp.sock",
-	    GN_FMT_PATH_UDS, 0, "socket of the refclock_sock servo"),
+    OPT_STR("refclock_sock_address", GLOB, YES, "/var/run/refclock.ptp.sock",
+	    GN_FMT_PATH_UDS, 0,
+	    "socket of the refclock_sock servo (discipline_servo)"),
     OPT_STR("revisionData", GLOB, YES, ";;", GN_FMT_TEXT_3, 32,
 	    "hardware;firmware;software revisions (CLOCK_DESCRIPTION)"),
     OPT_STR("sa_file", GLOB, NO, "", GN_FMT_ANY, 0,
@@ -484,6 +507,57 @@ const struct gn_opt gn_opt_table[] = {
 	    "ns: the virtual clock starts this far from CLOCK_REALTIME"),
     OPT_DBL("virtual_clock_freq", GLOB, YES, "0", -1e7, 1e7,
 	    "ppb: the virtual clock's initial frequency error"),
+    /* the time service page (publish.c, docs/timeservice.md) */
+    OPT_STR("publish_path", GLOB, YES, "/run/gnomon/", GN_FMT_ANY, 0,
+	    "time service page (ending in /: a directory, the page is named "
+	    "after uds_address; empty: no page)"),
+    OPT_INT("publish_file_mode", GLOB, YES, "0644", 0, 0777,
+	    "file mode of the time service page (octal)"),
+    OPT_INT("bound_asymmetry", GLOB, YES, "-1", -1, 1000000000,
+	    "ns of delay asymmetry the error bound allows for (-1: the mean "
+	    "path delay)"),
+    OPT_DBL("holdover_growth", GLOB, YES, "0", 0, 1e7,
+	    "ppb: growth of the error bound in holdover (0: learnt)"),
+    OPT_INT("metrics_port", GLOB, YES, "0", 0, 65535,
+	    "TCP port of the metrics endpoint and dashboard (0: off)"),
+    OPT_STR("metrics_address", GLOB, YES, "127.0.0.1", GN_FMT_ANY, 63,
+	    "IPv4 or IPv6 address the metrics endpoint listens on"),
+    OPT_STR("json_log", GLOB, YES, "", GN_FMT_ANY, 1023,
+	    "file to append JSON-lines log records to (\"-\": stdout)"),
+    OPT_ENU("network_management", GLOB, YES, "off", enu_network_management,
+	    "management through the PTP ports: off, read_only, read_write"),
+    OPT_ENU("discipline", GLOB, YES, "off", enu_discipline,
+	    "discipline between local clocks, like phc2sys -a: off, auto "
+	    "(-r), auto_rr (-rr)"),
+    OPT_DBL("discipline_rate", GLOB, YES, "1.0", 0.001, 1000.0,
+	    "Hz: discipline updates per second (phc2sys -R)"),
+    OPT_INT("discipline_readings", GLOB, YES, "5", 1, 1000,
+	    "clock readings per update, the fastest used (phc2sys -N)"),
+    OPT_ENU("discipline_servo", GLOB, YES, "pi", enu_discipline_servo,
+	    "discipline servo, or a reference clock output for chrony or "
+	    "ntpd instead of steering (phc2sys -E)"),
+    OPT_DBL("discipline_pi_kp", GLOB, YES, "0.7", 0.0, DBL_MAX,
+	    "discipline PI proportional constant (phc2sys -P)"),
+    OPT_DBL("discipline_pi_ki", GLOB, YES, "0.3", 0.0, DBL_MAX,
+	    "discipline PI integral constant (phc2sys -I)"),
+    OPT_DBL("discipline_step_threshold", GLOB, YES, "0.0", 0.0, DBL_MAX,
+	    "s: discipline steps beyond it (0: only the first update) "
+	    "(phc2sys -S)"),
+    OPT_DBL("discipline_first_step_threshold", GLOB, YES, "0.00002", 0.0,
+	    DBL_MAX,
+	    "s: the first discipline update steps beyond it "
+	    "(phc2sys -F)"),
+    OPT_INT("discipline_sanity_freq_limit", GLOB, YES, "200000000", 0, I_MAX,
+	    "ppb: a sink clock off by more restarts its servo (0: off) "
+	    "(phc2sys -L)"),
+    OPT_INT("discipline_summary_updates", GLOB, YES, "0", 0, I_MAX,
+	    "discipline updates per statistics line (0: a line each) "
+	    "(phc2sys -u)"),
+    OPT_INT("discipline_free_running", GLOB, YES, "0", 0, 1,
+	    "discipline measures and logs, never adjusts"),
+    OPT_STR("discipline_fake_clocks", GLOB, YES, "", GN_FMT_ANY, 0,
+	    "tests only: fake clocks in place of the system clock and PHCs "
+	    "(NAME=OFFSET_NS[:PPB[:FLAGS]],...)"),
 };
 
 const unsigned gn_opt_count = sizeof(gn_opt_table) / sizeof(gn_opt_table[0]);

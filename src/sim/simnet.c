@@ -82,8 +82,8 @@ static void sim_pop(struct sim *s, struct sim_event *out)
 
 /* ---- env callbacks ---- */
 
-static int env_send(void *ctx, unsigned port, const uint8_t *frame,
-		    size_t len, const struct gn_tx_meta *meta)
+static int env_send(void *ctx, unsigned port, const uint8_t *frame, size_t len,
+		    const struct gn_tx_meta *meta)
 {
 	struct sim_node *n = ctx;
 	struct sim *s = n->sim;
@@ -291,8 +291,12 @@ int sim_reserve(struct sim *s, int nodes)
 static void node_identity(int id, struct gn_clock_identity *out)
 {
 	uint32_t u = (uint32_t)id;
-	uint8_t mac[6] = { 0x02, 0, (uint8_t)(u >> 24), (uint8_t)(u >> 16),
-			   (uint8_t)(u >> 8), (uint8_t)(u + 1) };
+	uint8_t mac[6] = {0x02,
+			  0,
+			  (uint8_t)(u >> 24),
+			  (uint8_t)(u >> 16),
+			  (uint8_t)(u >> 8),
+			  (uint8_t)(u + 1)};
 
 	gn_clock_identity_from_eui48(mac, out);
 }
@@ -469,8 +473,8 @@ int sim_connect_bridge(struct sim *s, int seg, int bridge)
 	if (seg < 0 || seg >= s->nsegs || bridge < 0 || bridge >= s->nbridges)
 		return -EINVAL;
 	b = &s->bridges[bridge];
-	if (grow((void **)&b->seg, &b->seg_cap, b->nsegs + 1,
-		 sizeof(*b->seg)) < 0)
+	if (grow((void **)&b->seg, &b->seg_cap, b->nsegs + 1, sizeof(*b->seg)) <
+	    0)
 		return -ENOMEM;
 	rc = segment_add_member(&s->segs[seg], -1 - bridge, 0);
 	if (rc < 0)
@@ -548,9 +552,9 @@ void sim_segment_set_up(struct sim *s, int seg, bool up)
 
 size_t sim_node_bytes(const struct sim_node *n)
 {
-	return sizeof(*n) + (size_t)n->nports *
-			       (sizeof(*n->ports) + sizeof(*n->pcfg) +
-				sizeof(*n->host) + sizeof(*n->segment));
+	return sizeof(*n) +
+	       (size_t)n->nports * (sizeof(*n->ports) + sizeof(*n->pcfg) +
+				    sizeof(*n->host) + sizeof(*n->segment));
 }
 
 static bool frame_is_sync(const struct sim_frame *f)
@@ -568,7 +572,8 @@ static void handle_frame(struct sim *s, struct sim_node *n,
 		/* The truth a Sync measurement should find: this clock
 		 * minus the sender's (its parent's) at the stamp. */
 		const struct gn_port *p = &n->ports[ev->port];
-		int src = sim_node_by_identity(s, &p->clock->pds.parent_port.clock);
+		int src =
+		    sim_node_by_identity(s, &p->clock->pds.parent_port.clock);
 
 		if (src >= 0 && src != n->id) {
 			n->sync_rx_true_offset_ns = (int64_t)llround(
@@ -609,9 +614,8 @@ void sim_run_until(struct sim *s, int64_t t_ns)
 		case SIM_EV_TXTS:
 			if (n->dead)
 				break;
-			gn_clock_tx_timestamp(&n->clock, ev.port,
-					      ev.kind, (uint16_t)ev.gen,
-					      ev.u.ts_ns);
+			gn_clock_tx_timestamp(&n->clock, ev.port, ev.kind,
+					      (uint16_t)ev.gen, ev.u.ts_ns);
 			break;
 		}
 	}

@@ -43,8 +43,8 @@ struct sim_clock {
 	 * per second and random-walk frequency noise of q_rwfm ppb^2 per
 	 * second (see sim_clock_set_noise). */
 	double q_wfm, q_rwfm;
-	double wander_ppb; /* random-walk part of the frequency now */
-	double noise_ns;   /* noise phase accumulated since the rebase */
+	double wander_ppb;  /* random-walk part of the frequency now */
+	double noise_ns;    /* noise phase accumulated since the rebase */
 	int64_t noise_t_ns; /* true time the noise state refers to */
 };
 
@@ -116,9 +116,9 @@ struct sim_node {
 	int id;
 	char name[32];
 	struct gn_clock clock;
-	struct gn_port *ports;		/* nports */
-	struct gn_port_config *pcfg;	/* nports */
-	struct sim_port_host *host;	/* nports */
+	struct gn_port *ports;	     /* nports */
+	struct gn_port_config *pcfg; /* nports */
+	struct sim_port_host *host;  /* nports */
 	int nports;
 	int *segment; /* segment of each port, -1 none */
 	struct gn_env env;
@@ -214,14 +214,17 @@ int64_t sim_local_time(const struct sim_node *n, int64_t true_ns);
 int64_t sim_true_offset(struct sim_node *n);
 /* This clock minus the reference's clock now, ns (fraction kept). */
 double sim_offset_from(struct sim_node *n, struct sim_node *ref);
+/* The same two without drawing noise (extrapolated from each clock's
+ * last update): observing must not change the run. */
+double sim_peek_offset(const struct sim_node *n, const struct sim_node *ref);
+double sim_peek_true_offset(const struct sim_node *n);
 /* The clock's true frequency error now (oscillator + wander +
  * adjustment), ppb. */
 double sim_freq_error(const struct sim_node *n);
 /* Noise of a node's oscillator as Allan deviations at 1 s: white FM
  * (sigma_y(tau) = wfm / sqrt(tau)) and random-walk FM (sigma_y(tau) =
  * rwfm * sqrt(tau)). */
-void sim_clock_set_noise(struct sim_node *n, double wfm_adev,
-			 double rwfm_adev);
+void sim_clock_set_noise(struct sim_node *n, double wfm_adev, double rwfm_adev);
 /* Steps the node's clock by delta_ns, or changes its oscillator's
  * frequency by delta_ppb (timeline events, not the servo). */
 void sim_clock_step(struct sim_node *n, int64_t delta_ns);
@@ -247,8 +250,7 @@ struct sim_frame {
 	uint8_t data[];
 };
 int sim_push(struct sim *s, const struct sim_event *ev);
-struct sim_frame *sim_frame_get(struct sim *s, const uint8_t *data,
-				size_t len);
+struct sim_frame *sim_frame_get(struct sim *s, const uint8_t *data, size_t len);
 void sim_frame_put(struct sim *s, struct sim_frame *f);
 /* Brings the node's clock noise up to true time t_ns. */
 void sim_clock_advance(struct sim_node *n, int64_t t_ns);

@@ -225,6 +225,10 @@ static const struct int_default int_defaults[] = {
     /* gnomon's */
     {"clock_target", GN_CFG_TARGET_AUTO},
     {"virtual_clock_offset", 0},
+    {"publish_file_mode", 420}, /* 0644 */
+    {"bound_asymmetry", -1},    /* automatic: the mean path delay */
+    {"metrics_port", 0},	  /* monitoring off unless asked for */
+    {"network_management", 0}, /* GN_MGMT_ACCESS_NONE */
 };
 
 struct dbl_default {
@@ -245,6 +249,7 @@ static const struct dbl_default dbl_defaults[] = {
     {"pi_proportional_scale", 0.0},
     {"step_threshold", 0.0},
     {"virtual_clock_freq", 0.0},
+    {"holdover_growth", 0.0}, /* learnt */
 };
 
 struct str_default {
@@ -281,6 +286,9 @@ static const struct str_default str_defaults[] = {
     {"uds_ro_address", "/var/run/ptp/ptp4lro"},
     {"user", ""},
     {"userDescription", ""},
+    {"publish_path", "/run/gnomon/"},
+    {"metrics_address", "127.0.0.1"},
+    {"json_log", ""},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -293,10 +301,11 @@ static void test_defaults_are_linuxptps(void **state)
 	(void)state;
 	assert_non_null(cfg);
 	/* 150 options of linuxptp (152 names less the two deprecated
-	 * aliases masterOnly and slaveOnly) + 3 of gnomon. */
-	assert_int_equal(gn_config_num_options(), 153);
+	 * aliases masterOnly and slaveOnly) + 11 of gnomon (metrics and
+	 * network management: 4; time service page: 4). */
+	assert_int_equal(gn_config_num_options(), 161);
 	assert_int_equal(N(int_defaults) + N(dbl_defaults) + N(str_defaults),
-			 153);
+			 161);
 	for (i = 0; i < N(int_defaults); i++) {
 		if (gn_config_get_int(cfg, NULL, int_defaults[i].name) !=
 		    int_defaults[i].value)
@@ -340,7 +349,7 @@ static void test_option_info(void **state)
 	/* Counted from linuxptp's config_tab: 80 PORT_ITEMs less
 	 * masterOnly; the supported ones are listed in the round trip. */
 	assert_int_equal(ports, 79);
-	assert_int_equal(sup, 81);
+	assert_int_equal(sup, 89);
 	o = gn_config_option((unsigned)gn_opt_find("clockAccuracy"));
 	assert_string_equal(o->name, "clockAccuracy");
 	assert_string_equal(o->dflt, "0xFE");
@@ -457,8 +466,16 @@ static const struct round_trip supported[] = {
     RT_I("utc_offset", "36", 36),
     RT_I("verbose", "1", 1),
     RT_I("clock_target", "virtual", GN_CFG_TARGET_VIRTUAL),
+    RT_I("metrics_port", "9120", 9120),
+    RT_S("metrics_address", "::1", "::1"),
+    RT_S("json_log", "/var/log/gnomond.jsonl", "/var/log/gnomond.jsonl"),
+    RT_I("network_management", "read_only", 1),
     RT_I("virtual_clock_offset", "-20000000", -20000000),
     RT_D("virtual_clock_freq", "50000", 50000.0),
+    RT_S("publish_path", "/tmp/gn.page", "/tmp/gn.page"),
+    RT_I("publish_file_mode", "0600", 384),
+    RT_I("bound_asymmetry", "500", 500),
+    RT_D("holdover_growth", "250", 250.0),
 };
 
 static void check_value(const struct gn_config *cfg, const char *iface,
@@ -616,7 +633,7 @@ static void test_every_unsupported_option(void **state)
 	unsigned i, j;
 
 	(void)state;
-	assert_int_equal(N(unsupported) + N(supported), 153);
+	assert_int_equal(N(unsupported) + N(supported), 157);
 	for (i = 0; i < N(unsupported); i++) {
 		const struct unsupported *t = &unsupported[i];
 		int idx = gn_opt_find(t->name);
@@ -886,6 +903,12 @@ static void test_errors_options(void **state)
 	expect_error("[global]\npi_proportional_exponent inf\n",
 		     "2: option 'pi_proportional_exponent': bad value 'inf' "
 		     "(allowed: any number)");
+	expect_error("[global]\nbound_asymmetry -2\n",
+		     "2: option 'bound_asymmetry': bad value '-2' "
+		     "(allowed: -1..1000000000)");
+	expect_error("[global]\nholdover_growth -1\n",
+		     "2: option 'holdover_growth': bad value '-1' "
+		     "(allowed: 0..1e+07)");
 	expect_error("[global]\nvirtual_clock_freq 1e8\n",
 		     "2: option 'virtual_clock_freq': bad value '1e8' "
 		     "(allowed: -1e+07..1e+07)");

@@ -581,11 +581,14 @@ static void on_reply(void *ctx, const uint8_t *frame, size_t len)
 	r->n++;
 }
 
-static int mgmt_req(struct gn_clock *c, uint8_t action, uint16_t id,
-		    uint16_t target_port, const uint8_t *data, uint16_t dlen,
-		    bool ro, struct replies *r)
+static uint8_t req_domain; /* domainNumber of the requests we build */
+
+/* A management request like pmc's, hops boundary hops. */
+static int mgmt_frame(uint8_t action, uint16_t id, uint16_t target_port,
+		      const uint8_t *data, uint16_t dlen, uint8_t hops,
+		      uint8_t *frame, size_t cap)
 {
-	uint8_t value[64], frame[128];
+	uint8_t value[GN_MAX_MSG_LEN];
 	struct gn_tlv_mgmt t = {.id = id, .data_len = dlen, .data = data};
 	struct gn_msg m;
 	int vlen, len;
@@ -595,10 +598,11 @@ static int mgmt_req(struct gn_clock *c, uint8_t action, uint16_t id,
 	m.h.source.clock.id[0] = 0x77; /* like pmc: its own identity */
 	m.h.source.port = 4242;
 	m.h.sequence_id = 99;
+	m.h.domain = req_domain;
 	memset(&m.body.mgmt.target.clock, 0xFF, 8);
 	m.body.mgmt.target.port = target_port;
-	m.body.mgmt.starting_boundary_hops = 1;
-	m.body.mgmt.boundary_hops = 1;
+	m.body.mgmt.starting_boundary_hops = hops;
+	m.body.mgmt.boundary_hops = hops;
 	m.body.mgmt.action = action;
 	vlen = gn_tlv_mgmt_encode(&t, value, sizeof(value));
 	assert_true(vlen >= 2);
@@ -606,10 +610,34 @@ static int mgmt_req(struct gn_clock *c, uint8_t action, uint16_t id,
 	m.tlv[0].length = (uint16_t)vlen;
 	m.tlv[0].value = value;
 	m.ntlv = 1;
-	len = gn_msg_serialize(&m, frame, sizeof(frame));
+	len = gn_msg_serialize(&m, frame, cap);
 	assert_true(len > 0);
+	return len;
+}
+
+static int mgmt_req(struct gn_clock *c, uint8_t action, uint16_t id,
+		    uint16_t target_port, const uint8_t *data, uint16_t dlen,
+		    bool ro, struct replies *r)
+{
+	uint8_t frame[GN_MAX_MSG_LEN];
+	int len = mgmt_frame(action, id, target_port, data, dlen, 1, frame,
+			     sizeof(frame));
+
 	memset(r, 0, sizeof(*r));
 	return gn_clock_management(c, frame, (size_t)len, ro, on_reply, r);
+}
+
+/* The same through gn_mgmt_local with a host context. */
+static int mgmt_req_h(struct gn_clock *c, struct gn_mgmt_host *h,
+		      uint8_t action, uint16_t id, uint16_t target_port,
+		      const uint8_t *data, uint16_t dlen, struct replies *r)
+{
+	uint8_t frame[GN_MAX_MSG_LEN];
+	int len = mgmt_frame(action, id, target_port, data, dlen, 0, frame,
+			     sizeof(frame));
+
+	memset(r, 0, sizeof(*r));
+	return gn_mgmt_local(c, h, frame, (size_t)len, false, on_reply, r);
 }
 
 static void reply_data(const struct replies *r, int i, uint16_t want_id,
@@ -710,19 +738,26 @@ static void test_management(void **state)
 	assert_int_equal(d.u8, 90);
 	assert_int_equal(c->dds.priority1, 90);
 
-	/* Errors: read-only socket, unknown id, wrong length, not settable,
-	 * not supported. */
+	/* Errors: read-only socket (NOT_SUPPORTED, as linuxptp), unknown
+	 * id, wrong length, not settable, not supported. */
 	mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY2, 0xFFFF, v, 2, true, &r);
-	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
 	assert_int_equal(c->dds.priority2, 128);
 	mgmt_req(c, GN_MGMT_GET, 0x1234, 0xFFFF, NULL, 0, false, &r);
 	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NO_SUCH_ID);
 	mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY1, 0xFFFF, v, 0, false, &r);
 	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
-	mgmt_req(c, GN_MGMT_SET, GN_MGMT_DOMAIN, 0xFFFF, v, 2, false, &r);
-	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
-	mgmt_req(c, GN_MGMT_GET, GN_MGMT_USER_DESCRIPTION, 0xFFFF, NULL, 0,
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_DEFAULT_DATA_SET, 0xFFFF, NULL, 0,
 		 false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+	{
+		uint8_t dds[20] = {0};
+
+		mgmt_req(c, GN_MGMT_SET, GN_MGMT_DEFAULT_DATA_SET, 0xFFFF, dds,
+			 20, false, &r);
+		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+	}
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_FAULT_LOG, 0xFFFF, NULL, 0, false, &r);
 	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
 
 	/* Every supported GET answers with data that decodes. */
@@ -771,11 +806,13 @@ static void test_management(void **state)
 		assert_string_equal(d.port_properties.iface, "bc.0");
 		assert_int_equal(d.port_properties.port_state,
 				 c->ports[0].ds.state);
-		/* A clock id sent to a single port: no answer (linuxptp). */
+		/* A clock id sent to a single port: answered by the clock
+		 * (linuxptp does the same). */
 		assert_int_equal(mgmt_req(c, GN_MGMT_GET,
 					  GN_MGMT_DEFAULT_DATA_SET, 1, NULL, 0,
 					  false, &r),
-				 0);
+				 1);
+		assert_int_equal(r.m[0].h.source.port, 0);
 		/* SET GRANDMASTER_SETTINGS_NP changes the local quality. */
 		mgmt_req(c, GN_MGMT_GET, GN_MGMT_GRANDMASTER_SETTINGS_NP, 0,
 			 NULL, 0, false, &r);
@@ -796,13 +833,15 @@ static void test_management(void **state)
 			    1);
 			assert_int_equal(c->dds.quality.clock_class, 6);
 		}
-		/* A port id cannot be SET here; ENABLE_PORT needs a port. */
-		mgmt_req(c, GN_MGMT_SET, GN_MGMT_LOG_SYNC_INTERVAL, 1, v, 2,
-			 false, &r);
-		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+		/* A port id to port 0 (no such port): WRONG_VALUE. */
 		mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_ENABLE_PORT, 0, NULL, 0,
 			 false, &r);
-		assert_int_equal(r.n, 0);
+		assert_int_equal(r.n, 1);
+		assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_ACKNOWLEDGE);
+		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+		mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_DATA_SET, 3, NULL, 0,
+			 false, &r);
+		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
 		/* NULL_MANAGEMENT addresses ports (as in linuxptp). */
 		assert_int_equal(mgmt_req(c, GN_MGMT_COMMAND,
 					  GN_MGMT_NULL_MANAGEMENT, 1, NULL, 0,
@@ -837,6 +876,401 @@ static void test_management(void **state)
 	free_sim(s);
 }
 
+static int fail_step(void *ctx, int64_t delta_ns)
+{
+	(void)ctx;
+	(void)delta_ns;
+	return -EIO;
+}
+
+/* SET one octet, expect the reply to be an error (or 0 for success). */
+static uint16_t set_u8(struct gn_clock *c, struct gn_mgmt_host *h, uint16_t id,
+		       uint16_t port, uint8_t v, struct replies *r)
+{
+	uint8_t data[2] = {v, 0};
+
+	assert_int_equal(mgmt_req_h(c, h, GN_MGMT_SET, id, port, data, 2, r),
+			 1);
+	if (r->m[0].tlv[0].type == GN_TLV_MANAGEMENT_ERROR_STATUS)
+		return reply_error(r, 0);
+	return 0;
+}
+
+static uint8_t get_u8(struct gn_clock *c, struct gn_mgmt_host *h, uint16_t id,
+		      uint16_t port)
+{
+	struct replies r;
+	union gn_mgmt_data d;
+
+	assert_int_equal(mgmt_req_h(c, h, GN_MGMT_GET, id, port, NULL, 0, &r),
+			 1);
+	reply_data(&r, 0, id, &d);
+	return d.u8;
+}
+
+/* Every settable member of the clock and port data sets, and every
+ * managementErrorId. */
+static void test_management_sets(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(21);
+	int gm = add_clock(s, "gm", 100, 1, false);
+	int sl = add_clock(s, "sl", 128, 1, false);
+	int seg = sim_add_segment(s, 10 * US);
+	struct gn_mgmt_port_address addr = {
+	    .network_protocol = GN_NET_PROTO_UDP_IPV4,
+	    .protocol_address_len = 4,
+	    .protocol_address = {10, 0, 0, 1},
+	    .physical_address_len = 6,
+	    .physical_address = {0x02, 0, 0, 0xaa, 0, 1},
+	};
+	struct gn_mgmt_host h;
+	struct gn_clock *c;
+	struct replies r;
+	union gn_mgmt_data d;
+	uint8_t buf[GN_MAX_MSG_LEN];
+	int n;
+
+	req_domain = 0;
+	sim_connect(s, seg, gm, 0);
+	sim_connect(s, seg, sl, 0);
+	sim_start(s);
+	sim_run_until(s, 30 * S);
+	c = &s->nodes[gm].clock;
+	assert_int_equal(c->ports[0].ds.state, GN_PS_MASTER);
+	gn_mgmt_host_init(&h);
+	gn_mgmt_text_set(&h.product_description, "gnomon;sim;1");
+	h.port_address = &addr;
+
+	/* CLOCK_DESCRIPTION from the host's description. */
+	assert_int_equal(mgmt_req_h(c, &h, GN_MGMT_GET,
+				    GN_MGMT_CLOCK_DESCRIPTION, 1, NULL, 0, &r),
+			 1);
+	reply_data(&r, 0, GN_MGMT_CLOCK_DESCRIPTION, &d);
+	assert_int_equal(d.clock_description.clock_type, 0x8000);
+	assert_string_equal(d.clock_description.product_description.text,
+			    "gnomon;sim;1");
+	assert_string_equal(d.clock_description.physical_layer_protocol.text,
+			    "IEEE 802.3");
+	assert_memory_equal(d.clock_description.physical_address,
+			    addr.physical_address, 6);
+	assert_int_equal(d.clock_description.protocol_address[3], 1);
+	assert_int_equal(d.clock_description.profile_identity[4], 1); /* E2E */
+
+	/* USER_DESCRIPTION: settable, kept by the host, at most 128. */
+	gn_mgmt_text_set(&d.text, "rack 4");
+	n = gn_mgmt_encode(GN_MGMT_USER_DESCRIPTION, &d, buf, sizeof(buf));
+	assert_int_equal(mgmt_req_h(c, &h, GN_MGMT_SET,
+				    GN_MGMT_USER_DESCRIPTION, 0, buf,
+				    (uint16_t)n, &r),
+			 1);
+	reply_data(&r, 0, GN_MGMT_USER_DESCRIPTION, &d);
+	assert_string_equal(d.text.text, "rack 4");
+	assert_string_equal(h.user_description.text, "rack 4");
+	memset(d.text.text, 'u', 129);
+	d.text.len = 129;
+	n = gn_mgmt_encode(GN_MGMT_USER_DESCRIPTION, &d, buf, sizeof(buf));
+	mgmt_req_h(c, &h, GN_MGMT_SET, GN_MGMT_USER_DESCRIPTION, 0, buf,
+		   (uint16_t)n, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	gn_mgmt_text_set(&d.text, "lab");
+	n = gn_mgmt_encode(GN_MGMT_USER_DESCRIPTION, &d, buf, sizeof(buf));
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_USER_DESCRIPTION, 0, buf,
+		 (uint16_t)n, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+
+	/* Clock members. */
+	assert_int_equal(set_u8(c, &h, GN_MGMT_SLAVE_ONLY, 0, 2, &r),
+			 GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_SLAVE_ONLY, 0, 1, &r), 0);
+	assert_true(c->dds.slave_only);
+	assert_int_equal(c->dds.quality.clock_class, 255);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_SLAVE_ONLY, 0, 0, &r), 0);
+	assert_false(c->dds.slave_only);
+	assert_int_equal(c->dds.quality.clock_class, 248);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_CLOCK_ACCURACY, 0, 0x40, &r),
+			 GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_CLOCK_ACCURACY, 0, 0x21, &r), 0);
+	assert_int_equal(c->dds.quality.clock_accuracy, 0x21);
+	assert_int_equal(c->pds.gm_quality.clock_accuracy, 0x21);
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_TRACEABILITY_PROPERTIES, 0, 0x30, &r), 0);
+	assert_int_equal(get_u8(c, &h, GN_MGMT_TRACEABILITY_PROPERTIES, 0),
+			 0x30);
+	assert_true(c->tpds.time_traceable && c->tpds.frequency_traceable);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_TIMESCALE_PROPERTIES, 0, 0, &r),
+			 0);
+	assert_int_equal(get_u8(c, &h, GN_MGMT_TIMESCALE_PROPERTIES, 0), 0);
+	assert_false(c->tpds.ptp_timescale);
+	memset(&d, 0, sizeof(d));
+	d.utc_properties.utc_offset = 36;
+	d.utc_properties.flags = GN_MGMT_UTC_VALID;
+	n = gn_mgmt_encode(GN_MGMT_UTC_PROPERTIES, &d, buf, sizeof(buf));
+	assert_int_equal(mgmt_req_h(c, &h, GN_MGMT_SET, GN_MGMT_UTC_PROPERTIES,
+				    0, buf, (uint16_t)n, &r),
+			 1);
+	reply_data(&r, 0, GN_MGMT_UTC_PROPERTIES, &d);
+	assert_int_equal(d.utc_properties.utc_offset, 36);
+	assert_int_equal(d.utc_properties.flags, GN_MGMT_UTC_VALID);
+	assert_int_equal(c->tpds.current_utc_offset, 36);
+	assert_true(c->tpds.current_utc_offset_valid);
+	d.utc_properties.flags = GN_MGMT_UTC_LEAP59 | GN_MGMT_UTC_LEAP61;
+	n = gn_mgmt_encode(GN_MGMT_UTC_PROPERTIES, &d, buf, sizeof(buf));
+	mgmt_req_h(c, &h, GN_MGMT_SET, GN_MGMT_UTC_PROPERTIES, 0, buf,
+		   (uint16_t)n, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_SYNCHRONIZATION_UNCERTAIN_NP, 0, 5, &r),
+	    GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_SYNCHRONIZATION_UNCERTAIN_NP, 0, 1, &r), 0);
+	assert_int_equal(get_u8(c, &h, GN_MGMT_SYNCHRONIZATION_UNCERTAIN_NP, 0),
+			 1);
+
+	/* Port members. */
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_LOG_ANNOUNCE_INTERVAL, 1, 20, &r),
+	    GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_LOG_ANNOUNCE_INTERVAL, 1, 0, &r),
+			 0);
+	assert_int_equal(c->ports[0].ds.log_announce_interval, 0);
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_ANNOUNCE_RECEIPT_TIMEOUT, 1, 1, &r),
+	    GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_ANNOUNCE_RECEIPT_TIMEOUT, 1, 4, &r), 0);
+	assert_int_equal(c->ports[0].ds.announce_receipt_timeout, 4);
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_LOG_SYNC_INTERVAL, 1, (uint8_t)-3, &r), 0);
+	assert_int_equal(c->ports[0].ds.log_sync_interval, -3);
+	assert_int_equal((int8_t)get_u8(c, &h, GN_MGMT_LOG_SYNC_INTERVAL, 1),
+			 -3);
+	assert_int_equal(
+	    set_u8(c, &h, GN_MGMT_LOG_MIN_PDELAY_REQ_INTERVAL, 1, 2, &r), 0);
+	assert_int_equal(c->ports[0].ds.log_min_pdelay_req_interval, 2);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_VERSION_NUMBER, 1, 3, &r),
+			 GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_VERSION_NUMBER, 1, 2, &r), 0);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_DELAY_MECHANISM, 1, 7, &r),
+			 GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_DELAY_MECHANISM, 1, 2, &r),
+			 GN_MGMT_ERR_NOT_SUPPORTED);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_DELAY_MECHANISM, 1, 1, &r), 0);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_MASTER_ONLY, 1, 1, &r), 0);
+	assert_true(c->ports[0].cfg.master_only);
+	assert_int_equal(get_u8(c, &h, GN_MGMT_MASTER_ONLY, 1), 1);
+	memset(&d, 0, sizeof(d));
+	d.port_ds_np.neighbor_prop_delay_thresh_ns = 800;
+	n = gn_mgmt_encode(GN_MGMT_PORT_DATA_SET_NP, &d, buf, sizeof(buf));
+	assert_int_equal(mgmt_req_h(c, &h, GN_MGMT_SET,
+				    GN_MGMT_PORT_DATA_SET_NP, 1, buf,
+				    (uint16_t)n, &r),
+			 1);
+	reply_data(&r, 0, GN_MGMT_PORT_DATA_SET_NP, &d);
+	assert_int_equal(d.port_ds_np.neighbor_prop_delay_thresh_ns, 800);
+	assert_int_equal(c->ports[0].cfg.neighbor_prop_delay_thresh_ns, 800);
+
+	/* TIME: read from the clock; set only where we are grandmaster; a
+	 * clock that refuses the step is a GENERAL_ERROR. */
+	assert_int_equal(
+	    mgmt_req_h(c, &h, GN_MGMT_GET, GN_MGMT_TIME, 0, NULL, 0, &r), 1);
+	reply_data(&r, 0, GN_MGMT_TIME, &d);
+	{
+		int64_t now = c->env->clock_now(c->env->ctx), got;
+
+		assert_int_equal(gn_timestamp_to_ns(&d.time, &got), 0);
+		assert_true(got <= now && now - got < 1000);
+	}
+	n = gn_mgmt_encode(GN_MGMT_TIME, &d, buf, sizeof(buf));
+	mgmt_req_h(&s->nodes[sl].clock, &h, GN_MGMT_SET, GN_MGMT_TIME, 0, buf,
+		   (uint16_t)n, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+	s->nodes[gm].env.clock_step = fail_step;
+	mgmt_req_h(c, &h, GN_MGMT_SET, GN_MGMT_TIME, 0, buf, (uint16_t)n, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_GENERAL_ERROR);
+
+	/* A reply larger than the host can send. */
+	h.max_reply_len = 60;
+	mgmt_req_h(c, &h, GN_MGMT_GET, GN_MGMT_CLOCK_DESCRIPTION, 1, NULL, 0,
+		   &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_RESPONSE_TOO_BIG);
+	h.max_reply_len = 0;
+
+	/* Commands that are no commands, and ones gnomon lacks. */
+	mgmt_req_h(c, &h, GN_MGMT_COMMAND, GN_MGMT_DEFAULT_DATA_SET, 0, NULL, 0,
+		   &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+	mgmt_req_h(c, &h, GN_MGMT_COMMAND, GN_MGMT_INITIALIZE, 0, NULL, 0, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+	assert_int_equal(r.m[0].body.mgmt.action, GN_MGMT_ACKNOWLEDGE);
+
+	/* DOMAIN: 0..127; requests in the old domain are then ignored and
+	 * the other clock loses its master. */
+	assert_int_equal(set_u8(c, &h, GN_MGMT_DOMAIN, 0, 200, &r),
+			 GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(set_u8(c, &h, GN_MGMT_DOMAIN, 0, 5, &r), 0);
+	assert_int_equal(c->dds.domain, 5);
+	assert_int_equal(
+	    mgmt_req_h(c, &h, GN_MGMT_GET, GN_MGMT_DOMAIN, 0, NULL, 0, &r), 0);
+	req_domain = 5;
+	assert_int_equal(get_u8(c, &h, GN_MGMT_DOMAIN, 0), 5);
+	req_domain = 0;
+	assert_true(h.errors >= 15);
+	sim_run_until(s, 60 * S);
+	assert_true(gn_clock_identity_eq(&s->nodes[sl].clock.pds.gm_identity,
+					 &s->nodes[sl].clock.dds.identity));
+	free_sim(s);
+}
+
+/* Management across the network: boundary hops, relays to the local
+ * client, and the access policy. */
+struct net_mgmt {
+	struct sim *s;
+	struct gn_mgmt_host h[3];
+	int relay_node;
+	struct replies relayed;
+};
+
+static void net_mgmt_hook(void *ctx, const struct sim_node *rx, int port,
+			  const uint8_t *frame, size_t len, int64_t rx_ts_ns)
+{
+	struct net_mgmt *nm = ctx;
+	int rc;
+
+	(void)rx_ts_ns;
+	if (len < 1 || (frame[0] & 0x0F) != GN_MSG_MANAGEMENT)
+		return;
+	rc = gn_mgmt_port_rx(&nm->s->nodes[rx->id].clock, &nm->h[rx->id],
+			     (unsigned)port, frame, len);
+	assert_true(rc >= 0);
+	if (rc == 1 && rx->id == nm->relay_node)
+		on_reply(&nm->relayed, frame, len);
+}
+
+static void net_request(struct net_mgmt *nm, int node, uint8_t action,
+			uint16_t id, const uint8_t *data, uint16_t dlen,
+			uint8_t hops, struct replies *local)
+{
+	uint8_t frame[GN_MAX_MSG_LEN];
+	int len = mgmt_frame(action, id, 0xFFFF, data, dlen, hops, frame,
+			     sizeof(frame));
+
+	memset(local, 0, sizeof(*local));
+	memset(&nm->relayed, 0, sizeof(nm->relayed));
+	assert_int_equal(gn_mgmt_local(&nm->s->nodes[node].clock, &nm->h[node],
+				       frame, (size_t)len, false, on_reply,
+				       local),
+			 1);
+	sim_run_until(nm->s, nm->s->now_ns + 1 * S);
+}
+
+/* The replier's clock identity and its DEFAULT_DATA_SET priority1. */
+static uint8_t relayed_priority1(const struct replies *r, int i,
+				 const struct gn_clock *from)
+{
+	union gn_mgmt_data d;
+	struct gn_tlv_mgmt t;
+
+	assert_true(
+	    gn_clock_identity_eq(&r->m[i].h.source.clock, &from->dds.identity));
+	assert_int_equal(r->m[i].body.mgmt.action, GN_MGMT_RESPONSE);
+	assert_int_equal(gn_tlv_mgmt_decode(&r->m[i].tlv[0], &t, NULL), 0);
+	assert_int_equal(gn_mgmt_decode(t.id, t.data, t.data_len, &d, NULL), 0);
+	return d.default_ds.priority1;
+}
+
+static void test_management_network(void **state)
+{
+	(void)state;
+	struct net_mgmt *nm = calloc(1, sizeof(*nm));
+	struct sim *s = new_sim(22);
+	int a, b, c;
+	struct replies local;
+	uint8_t v[2] = {77, 0};
+	uint64_t tx0;
+
+	assert_non_null(nm);
+	req_domain = 0;
+	a = add_clock(s, "a", 200, 1, false);
+	b = add_clock(s, "b", 128, 2, false);
+	c = add_clock(s, "c", 50, 1, false);
+	int s1 = sim_add_segment(s, 10 * US), s2 = sim_add_segment(s, 10 * US);
+	sim_connect(s, s1, a, 0);
+	sim_connect(s, s1, b, 0);
+	sim_connect(s, s2, b, 1);
+	sim_connect(s, s2, c, 0);
+	nm->s = s;
+	nm->relay_node = a;
+	for (int i = 0; i < 3; i++) {
+		gn_mgmt_host_init(&nm->h[i]);
+		nm->h[i].network_access = GN_MGMT_ACCESS_READ;
+	}
+	s->frame_hook = net_mgmt_hook;
+	s->frame_ctx = nm;
+	sim_start(s);
+	sim_run_until(s, 40 * S);
+	assert_int_equal(s->nodes[a].clock.ports[0].ds.state, GN_PS_SLAVE);
+	assert_int_equal(s->nodes[b].clock.ports[1].ds.state, GN_PS_SLAVE);
+
+	/* Two hops from a: a answers itself; b and c answer over the
+	 * network, c's answer travels back through b. */
+	tx0 = s->nodes[a].clock.ports[0].stats.tx[GN_MSG_MANAGEMENT];
+	net_request(nm, a, GN_MGMT_GET, GN_MGMT_DEFAULT_DATA_SET, NULL, 0, 2,
+		    &local);
+	assert_int_equal(local.n, 1);
+	assert_int_equal(nm->relayed.n, 2);
+	assert_int_equal(relayed_priority1(&nm->relayed, 0, &s->nodes[b].clock),
+			 128);
+	assert_int_equal(relayed_priority1(&nm->relayed, 1, &s->nodes[c].clock),
+			 50);
+	/* b's answer about the clock comes from the port it was asked on. */
+	assert_int_equal(nm->relayed.m[0].h.source.port, 1);
+	assert_int_equal(nm->relayed.m[1].body.mgmt.boundary_hops, 1);
+	assert_int_equal(
+	    s->nodes[a].clock.ports[0].stats.tx[GN_MSG_MANAGEMENT] - tx0, 1);
+	assert_int_equal(nm->h[b].forwarded, 2); /* request on, answer back */
+
+	/* One hop: only b. */
+	net_request(nm, a, GN_MGMT_GET, GN_MGMT_DEFAULT_DATA_SET, NULL, 0, 1,
+		    &local);
+	assert_int_equal(nm->relayed.n, 1);
+
+	/* Read-only over the network: SET refused with NOT_SUPPORTED. */
+	net_request(nm, a, GN_MGMT_SET, GN_MGMT_PRIORITY2, v, 2, 1, &local);
+	assert_int_equal(nm->relayed.n, 1);
+	assert_int_equal(reply_error(&nm->relayed, 0),
+			 GN_MGMT_ERR_NOT_SUPPORTED);
+	assert_int_equal(s->nodes[b].clock.dds.priority2, 128);
+	assert_int_equal(s->nodes[a].clock.dds.priority2, 77); /* local */
+
+	/* Read-write: b takes it. */
+	nm->h[b].network_access = GN_MGMT_ACCESS_WRITE;
+	net_request(nm, a, GN_MGMT_SET, GN_MGMT_PRIORITY2, v, 2, 1, &local);
+	assert_int_equal(nm->relayed.n, 1);
+	assert_int_equal(nm->relayed.m[0].tlv[0].type, GN_TLV_MANAGEMENT);
+	assert_int_equal(s->nodes[b].clock.dds.priority2, 77);
+
+	/* Off at b: nothing answers and nothing passes b. */
+	nm->h[b].network_access = GN_MGMT_ACCESS_NONE;
+	net_request(nm, a, GN_MGMT_GET, GN_MGMT_DEFAULT_DATA_SET, NULL, 0, 2,
+		    &local);
+	assert_int_equal(local.n, 1);
+	assert_int_equal(nm->relayed.n, 0);
+	/* Off at a: a's request does not even leave. */
+	nm->h[b].network_access = GN_MGMT_ACCESS_READ;
+	nm->h[a].network_access = GN_MGMT_ACCESS_NONE;
+	tx0 = s->nodes[a].clock.ports[0].stats.tx[GN_MSG_MANAGEMENT];
+	net_request(nm, a, GN_MGMT_GET, GN_MGMT_DEFAULT_DATA_SET, NULL, 0, 2,
+		    &local);
+	assert_int_equal(nm->relayed.n, 0);
+	assert_int_equal(s->nodes[a].clock.ports[0].stats.tx[GN_MSG_MANAGEMENT],
+			 tx0);
+	assert_true(s->nodes[b].clock.ports[0].stats.rx[GN_MSG_MANAGEMENT] >=
+		    5);
+	free_sim(s);
+	free(nm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -857,6 +1291,8 @@ int main(void)
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_jitter_and_loss_still_locks),
 	    cmocka_unit_test(test_management),
+	    cmocka_unit_test(test_management_sets),
+	    cmocka_unit_test(test_management_network),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -610,6 +610,99 @@ static void test_unicast_master_table(void **state)
 	    -ENOSPC);
 }
 
+/* USER_DESCRIPTION, UTC_PROPERTIES and CLOCK_DESCRIPTION, bytes by hand
+ * from 1588-2019 15.5.3.1.2, 15.5.3.3.1 and 15.5.3.6.1. */
+static void test_descriptions(void **state)
+{
+	static const uint8_t want_ud[8] = {6, 'g', 'n', ';', 'l', 'a', 'b', 0};
+	static const uint8_t want_utc[4] = {0x00, 0x25, 0x05, 0x00};
+	static const uint8_t want_cd[52] = {
+	    0x80, 0x00, /* type */
+	    10,	  'I',	'E',  'E',  'E',  ' ',	'8',  '0',
+	    '2',  '.',	'3',				    /* phys */
+	    0x00, 0x06, 0x02, 0x00, 0x00, 0xaa, 0x00, 0x01, /* MAC */
+	    0x00, 0x01, 0x00, 0x04, 10,	  0,	0,    1, /* UDP/IPv4 10.0.0.1 */
+	    0x00, 0x11, 0x22, 0x00,		/* manufacturer, reserved */
+	    5,	  'a',	';',  'b',  ';',  'c',	/* product */
+	    2,	  ';',	';',			/* revision */
+	    3,	  'l',	'a',  'b',		/* user */
+	    0x00, 0x1b, 0x19, 0x00, 0x01, 0x00, /* profile */
+	};
+	static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0xaa, 0x00, 0x01};
+	struct gn_mgmt_clock_description *cd;
+	union gn_mgmt_data d, o;
+	uint8_t buf[64];
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	gn_mgmt_text_set(&d.text, "gn;lab");
+	check_codec(GN_MGMT_USER_DESCRIPTION, &d, want_ud, 8, &o);
+	assert_int_equal(o.text.len, 6);
+	assert_string_equal(o.text.text, "gn;lab");
+	/* a text that claims more than there is */
+	assert_int_equal(
+	    gn_mgmt_decode(GN_MGMT_USER_DESCRIPTION, want_ud, 6, &o, NULL),
+	    -EBADMSG);
+	/* PTPText is cut at 255 octets */
+	memset(buf, 'x', sizeof(buf));
+	{
+		char big[300];
+
+		memset(big, 'y', sizeof(big) - 1);
+		big[sizeof(big) - 1] = 0;
+		gn_mgmt_text_set(&d.text, big);
+		assert_int_equal(d.text.len, 255);
+		gn_mgmt_text_set(&d.text, NULL);
+		assert_int_equal(d.text.len, 0);
+	}
+
+	memset(&d, 0, sizeof(d));
+	d.utc_properties.utc_offset = 37;
+	d.utc_properties.flags = GN_MGMT_UTC_VALID | GN_MGMT_UTC_LEAP61;
+	check_codec(GN_MGMT_UTC_PROPERTIES, &d, want_utc, 4, &o);
+	assert_int_equal(o.utc_properties.utc_offset, 37);
+	assert_int_equal(o.utc_properties.flags, 5);
+
+	memset(&d, 0, sizeof(d));
+	cd = &d.clock_description;
+	cd->clock_type = GN_CLOCK_TYPE_ORDINARY;
+	gn_mgmt_text_set(&cd->physical_layer_protocol, "IEEE 802.3");
+	cd->physical_address_len = 6;
+	memcpy(cd->physical_address, mac, 6);
+	cd->network_protocol = GN_NET_PROTO_UDP_IPV4;
+	cd->protocol_address_len = 4;
+	cd->protocol_address[0] = 10;
+	cd->protocol_address[3] = 1;
+	cd->manufacturer_identity[1] = 0x11;
+	cd->manufacturer_identity[2] = 0x22;
+	gn_mgmt_text_set(&cd->product_description, "a;b;c");
+	gn_mgmt_text_set(&cd->revision_data, ";;");
+	gn_mgmt_text_set(&cd->user_description, "lab");
+	memcpy(cd->profile_identity, want_cd + 46, 6);
+	check_codec(GN_MGMT_CLOCK_DESCRIPTION, &d, want_cd, 52, &o);
+	assert_int_equal(o.clock_description.clock_type, 0x8000);
+	assert_memory_equal(o.clock_description.physical_address, mac, 6);
+	assert_int_equal(o.clock_description.protocol_address_len, 4);
+	assert_string_equal(o.clock_description.product_description.text,
+			    "a;b;c");
+	assert_string_equal(o.clock_description.user_description.text, "lab");
+	/* every truncation is a wrong length, never a read past the end */
+	for (size_t n = 0; n < 52; n++)
+		assert_int_equal(gn_mgmt_decode(GN_MGMT_CLOCK_DESCRIPTION,
+						want_cd, n, &o, NULL),
+				 -EBADMSG);
+	/* an address longer than gnomon holds */
+	memcpy(buf, want_cd, 52);
+	buf[14] = 17;
+	assert_int_equal(
+	    gn_mgmt_decode(GN_MGMT_CLOCK_DESCRIPTION, buf, 52, &o, NULL),
+	    -EBADMSG);
+	cd->protocol_address_len = 17;
+	assert_int_equal(
+	    gn_mgmt_encode(GN_MGMT_CLOCK_DESCRIPTION, &d, buf, sizeof(buf)),
+	    -EINVAL);
+}
+
 static void test_encode_unsupported(void **state)
 {
 	union gn_mgmt_data d;
@@ -618,11 +711,11 @@ static void test_encode_unsupported(void **state)
 	(void)state;
 	memset(&d, 0, sizeof(d));
 	assert_int_equal(
-	    gn_mgmt_encode(GN_MGMT_CLOCK_DESCRIPTION, &d, buf, sizeof(buf)),
+	    gn_mgmt_encode(GN_MGMT_FAULT_LOG, &d, buf, sizeof(buf)),
 	    -EOPNOTSUPP);
 	assert_int_equal(gn_mgmt_encode(0x1234, &d, buf, sizeof(buf)),
 			 -EOPNOTSUPP);
-	assert_false(gn_mgmt_has_codec(GN_MGMT_CLOCK_DESCRIPTION));
+	assert_false(gn_mgmt_has_codec(GN_MGMT_FAULT_LOG));
 	assert_false(gn_mgmt_has_codec(0x1234));
 	assert_true(gn_mgmt_has_codec(GN_MGMT_DEFAULT_DATA_SET));
 }
@@ -792,6 +885,7 @@ int main(void)
 	    cmocka_unit_test(test_port_properties),
 	    cmocka_unit_test(test_port_stats),
 	    cmocka_unit_test(test_unicast_master_table),
+	    cmocka_unit_test(test_descriptions),
 	    cmocka_unit_test(test_encode_unsupported),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_error_ids),

@@ -485,7 +485,7 @@ static void test_mgmt_unsupported(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    gn_mgmt_decode(GN_MGMT_CLOCK_DESCRIPTION, zero, 8, &d, &reason),
+	    gn_mgmt_decode(GN_MGMT_FAULT_LOG, zero, 8, &d, &reason),
 	    -EOPNOTSUPP);
 	assert_string_equal(reason, "managementId not supported");
 	assert_int_equal(gn_mgmt_decode(0x1234, zero, 8, &d, &reason),

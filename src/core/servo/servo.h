@@ -110,10 +110,13 @@ struct gn_servo_kalman {
 	unsigned count;	   /* samples since the last (re)start */
 	unsigned reject_run; /* consecutive samples refused by the gate */
 	uint64_t accepted, rejected;
+	uint64_t restarts; /* forced by refusals in a row */
 	double r_ns2;	   /* measurement noise variance in use */
 	double q_wfm;	   /* white FM: ns^2 / s */
 	double q_rwfm;	   /* random-walk FM: ppb^2 / s */
 	double r_hi_ns2, q_wfm_hi, q_rwfm_hi; /* upper bounds of the three */
+	double tail;	       /* 99.9 % quantile of |innovation| / its sd */
+	double gain;	       /* last offset gain (0..1) */
 	double servo_phase_ns; /* phase the servo put into the clock */
 	int64_t epoch_ns;  /* local time origin of the ladder's times */
 	double innov_ns;   /* last innovation */

@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kalman.c - a Kalman-filter clock servo with a noise model learnt
+ * online, spike rejection, fast start and an honest uncertainty.
+ *
+ * Model. The state is x = offset (local - master, ns) and f = the
+ * oscillator's frequency against the master without the servo's
+ * adjustment (ppb). Between samples dt apart, with the adjustment u the
+ * servo applied,
+ *     x' = x + (f + u) dt,   f' = f  (+ process noise),
+ * so the filter accounts for its own corrections. The process noise is
+ * that of a pair of oscillators: white frequency noise q_wfm (phase
+ * diffuses, ns^2/s) and random-walk frequency noise q_rwfm (ppb^2/s):
+ *     Q = [ q_wfm dt + q_rwfm dt^3/3   q_rwfm dt^2/2 ]
+ *         [ q_rwfm dt^2/2              q_rwfm dt     ].
+ * Each offset sample z = x + v has white noise of variance R.
+ *
+ * Learning R, q_wfm, q_rwfm. The servo knows every phase it put into the
+ * clock (adjustments and steps), so it reconstructs the free-running
+ * phase y = z - servo phase. A ladder of levels k = 0..13 averages y
+ * over windows of m = 2^k samples; the second difference of consecutive
+ * window means (a modified Allan variance), taken as the error of a
+ * linear prediction from the windows' mean times so that the frequency
+ * offset cancels exactly even when samples are missing, has the mean
+ * square, for sample spacing dt,
+ *     D_k = R 6/m + q_wfm (m + 1/m) dt
+ *           + q_rwfm (11 m^3/20 + m/12 + 1/(30 m)) dt^3,
+ * (exact for evenly spaced samples; the unit test checks these
+ * coefficients against direct summation). A non-negative weighted least
+ * squares fit over the levels gives the three; a process noise the data
+ * cannot yet see is held at the largest value the data allow (a 95 %
+ * upper bound from the level that limits it most), so the filter is
+ * cautious at first and averages longer as evidence accumulates. Squared
+ * differences are winsorised at 25 times the level's mean, so spikes cannot
+ * blow the model up.
+ *
+ * Spikes. A sample whose innovation exceeds 5 sigma of its predicted
+ * spread is refused (after an 8-sample warm-up). Four refusals in a row
+ * mean the world changed (master step, new path): the filter restarts
+ * from the current sample, keeping its frequency knowledge, so it cannot
+ * lock itself out.
+ *
+ * Start (as linuxptp's PI: s0 on the first sample, s1 or s2 on the
+ * second). The first sample after a (re)start sets the offset; the
+ * second gives the frequency and, if the offset is beyond
+ * first_step_threshold (before the first lock) or step_threshold, the
+ * servo says JUMP and the caller steps the clock by -offset.
+ *
+ * Control. After each update the servo sets u = -f - x / dt: it cancels
+ * the estimated frequency error and removes the estimated offset over
+ * one sample interval (dead-beat on the estimate, which is optimal for
+ * the offset when the estimate is the conditional mean).
+ *
+ * Uncertainty. The gains come from the fitted noise model. Alongside,
+ * the servo propagates the covariance of the same estimator (same gains)
+ * under the pessimistic model (every noise at its 95 % upper bound, R
+ * included), in Joseph form, which is valid for a suboptimal gain; its
+ * square roots are what gn_servo_estimate reports, the offset's widened
+ * when the innovations have heavier tails than Gaussian (their 99.9 %
+ * quantile is tracked) in proportion to the gain, so that 3 deviations
+ * cover about as often as for Gaussian noise.
+ * It covers the measurement noise of the offsets; delay asymmetry is not
+ * observable and is not included.
+ *
+ * Must not do I/O, read clocks or keep state outside the struct.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "servo.h"
+#include "servo_private.h"
+
+#define KF_LEVEL_MEMORY	 64   /* second differences averaged per level */
+#define KF_LEVEL_RESTART 8    /* memory kept when the phase is broken */
+#define KF_CLIP		 25.0 /* winsorise d^2 at this many mean squares */
+#define KF_CLIP_AFTER	 2    /* ... once this many are averaged */
+#define KF_GATE		 5.0  /* innovation gate, in sigma */
+#define KF_GATE_RUN	 4    /* refusals in a row that force a restart */
+#define KF_WARMUP	 8    /* samples after a (re)start without gate */
+#define KF_DT_MEMORY	 16.0 /* samples in the mean sample spacing */
+#define KF_FIT_MIN_N	 4    /* squared differences for a level to be fit */
+/* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
+ * by stochastic approximation; 3.29 for Gaussian noise. */
+#define KF_TAIL_P     0.001
+#define KF_TAIL_GAUSS 3.29
+#define KF_TAIL_STEP  0.05
+/* Share of the upper bound of a process noise the gains assume when
+ * the fit is below it, and the most that share may add: white FM of
+ * 3e-8 and random-walk FM of 3e-9 (Allan deviation at 1 s), a poor
+ * crystal. A larger fit is used as it is. */
+#define KF_BOUND_SHARE 0.0
+#define KF_QWFM_CAP    900.0
+#define KF_QRWFM_CAP   27.0
+/* Floors: a 0.1 ns stamp, a 1e-12 white-FM and a 1e-14 random-walk-FM
+ * oscillator (Allan deviation at 1 s). */
+#define KF_R_MIN     0.01
+#define KF_QWFM_MIN  1e-6
+#define KF_QRWFM_MIN 3e-10
+/* Before any data: 10 us of noise, phase and frequency wandering by
+ * 10 us and 1 ppm per root second; frequency unknown within 500 ppm;
+ * a restart (new master, forced) widens it by 10 ppm. */
+#define KF_R_PRIOR	 1e8
+#define KF_QWFM_PRIOR	 1e8
+#define KF_QRWFM_PRIOR	 1e6
+#define KF_F_PRIOR_VAR	 2.5e11
+#define KF_F_RESTART_VAR 1e8
+
+void gn_servo_kalman_coefficients(unsigned level, double dt_s, double c[3])
+{
+	double m = (double)(1u << level);
+
+	c[0] = 6.0 / m;
+	c[1] = (m + 1.0 / m) * dt_s;
+	c[2] = (11.0 * m * m * m / 20.0 + m / 12.0 + 1.0 / (30.0 * m)) * dt_s *
+	       dt_s * dt_s;
+}
+
+static void ladder_break(struct gn_servo_kalman *kf)
+{
+	unsigned k;
+
+	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
+		struct gn_kalman_level *lv = &kf->lv[k];
+
+		lv->sum = 0.0;
+		lv->sum_t = 0.0;
+		lv->fill = 0;
+		lv->navg = 0;
+		if (lv->n > KF_LEVEL_RESTART)
+			lv->n = KF_LEVEL_RESTART;
+	}
+}
+
+static void level_add_d2(struct gn_kalman_level *lv, double d2)
+{
+	if (lv->n >= KF_CLIP_AFTER && d2 > KF_CLIP * lv->d2)
+		d2 = KF_CLIP * lv->d2;
+	if (lv->n < KF_LEVEL_MEMORY)
+		lv->n++;
+	lv->d2 += (d2 - lv->d2) / (double)lv->n;
+}
+
+/* Feeds one free-running phase value y (ns) at time t (s) into the
+ * ladder. */
+static void ladder_add(struct gn_servo_kalman *kf, double y, double t)
+{
+	double a = y, at = t;
+	unsigned k;
+
+	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
+		struct gn_kalman_level *lv = &kf->lv[k];
+
+		if (k > 0) {
+			/* A level-k window is two level-(k-1) windows. */
+			lv->sum += a;
+			lv->sum_t += at;
+			if (++lv->fill < 2)
+				return;
+			a = lv->sum / 2.0;
+			at = lv->sum_t / 2.0;
+			lv->sum = 0.0;
+			lv->sum_t = 0.0;
+			lv->fill = 0;
+		}
+		lv->avg[2] = lv->avg[1];
+		lv->avg[1] = lv->avg[0];
+		lv->avg[0] = a;
+		lv->avg_t[2] = lv->avg_t[1];
+		lv->avg_t[1] = lv->avg_t[0];
+		lv->avg_t[0] = at;
+		if (lv->navg < 3)
+			lv->navg++;
+		if (lv->navg == 3) {
+			double t10 = lv->avg_t[1] - lv->avg_t[2];
+			double t21 = lv->avg_t[0] - lv->avg_t[1];
+			double d;
+
+			if (!(t10 > 0.0 && t21 > 0.0))
+				continue;
+			/* Error of the linear prediction of the newest mean
+			 * from the two before it; 2nd difference if even. */
+			d = (lv->avg[0] - lv->avg[1]) -
+			    (lv->avg[1] - lv->avg[2]) * t21 / t10;
+			level_add_d2(lv, d * d);
+		}
+	}
+}
+
+/* Solves the k x k system a x = b (k <= 3) by elimination with partial
+ * pivoting. Returns false when singular. */
+static bool solve_small(double a[3][3], double b[3], unsigned k, double x[3])
+{
+	unsigned i, j, r, p;
+
+	for (i = 0; i < k; i++) {
+		p = i;
+		for (r = i + 1; r < k; r++)
+			if (fabs(a[r][i]) > fabs(a[p][i]))
+				p = r;
+		if (!(fabs(a[p][i]) > 1e-12))
+			return false;
+		if (p != i) {
+			for (j = 0; j < k; j++) {
+				double t = a[i][j];
+
+				a[i][j] = a[p][j];
+				a[p][j] = t;
+			}
+			double t = b[i];
+
+			b[i] = b[p];
+			b[p] = t;
+		}
+		for (r = i + 1; r < k; r++) {
+			double f = a[r][i] / a[i][i];
+
+			for (j = i; j < k; j++)
+				a[r][j] -= f * a[i][j];
+			b[r] -= f * b[i];
+		}
+	}
+	for (i = k; i-- > 0;) {
+		double v = b[i];
+
+		for (j = i + 1; j < k; j++)
+			v -= a[i][j] * x[j];
+		x[i] = v / a[i][i];
+	}
+	return true;
+}
+
+/*
+ * Upper 95 % confidence factor for a variance estimated as the mean of n
+ * squared differences: n / chi2_0.05(n) by Wilson and Hilferty. Second
+ * differences of neighbouring windows are correlated, so they count as
+ * half as many independent ones.
+ */
+static double variance_ucb(unsigned n)
+{
+	double ne = (double)n / 2.0, a, den;
+
+	if (ne < 0.5)
+		ne = 0.5;
+	a = 2.0 / (9.0 * ne);
+	den = 1.0 - 1.645 * sqrt(a) - a;
+	if (den < 0.05)
+		den = 0.05;
+	return 1.0 / (den * den * den);
+}
+
+/*
+ * Non-negative least squares for (R, q_wfm, q_rwfm) over the levels,
+ * each weighted by its number of squared differences and measured
+ * relative to its own value. With three unknowns every active set can
+ * be tried. out[0] is the fit of R; out[1], out[2] are the process
+ * noises: the fit, or, when larger, the least upper bound any level
+ * puts on them (what the data cannot rule out), so that an oscillator
+ * the data have not yet shown is not assumed better than it may be.
+ */
+static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
+{
+	double nm[3][3] = {{0}}, rhs[3] = {0}, scale[3] = {0};
+	double bound[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
+	double best_res = HUGE_VAL, best[3] = {0, 0, 0}, bb = 0.0;
+	double dt = kf->dt_s;
+	unsigned k, i, j, set;
+	unsigned rows = 0;
+
+	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
+		const struct gn_kalman_level *lv = &kf->lv[k];
+		double c[3], w, ub, mdl;
+
+		if (!lv->n || !(lv->d2 > 0.0))
+			continue;
+		gn_servo_kalman_coefficients(k, dt, c);
+		ub = lv->d2 * variance_ucb(lv->n);
+		for (i = 0; i < 3; i++)
+			if (ub / c[i] < bound[i])
+				bound[i] = ub / c[i];
+		/* Few squared differences say little: they bound the noises
+		 * (above) but do not enter the fit (level 0 always does). */
+		if (k > 0 && lv->n < KF_FIT_MIN_N)
+			continue;
+		/* Row: sqrt(n) (sum c_i x_i - D) / M, with M the larger of
+		 * D and what the model in use predicts: a mean of few
+		 * squares can be far below its expectation, and must not
+		 * pull the fit down by its relative error alone. */
+		mdl = c[0] * kf->r_ns2 + c[1] * kf->q_wfm + c[2] * kf->q_rwfm;
+		w = sqrt((double)lv->n) / (mdl > lv->d2 ? mdl : lv->d2);
+		for (i = 0; i < 3; i++) {
+			c[i] *= w;
+			scale[i] += c[i] * c[i];
+		}
+		for (i = 0; i < 3; i++) {
+			for (j = 0; j < 3; j++)
+				nm[i][j] += c[i] * c[j];
+			rhs[i] += c[i] * w * lv->d2;
+		}
+		bb += w * lv->d2 * w * lv->d2;
+		rows++;
+	}
+	if (!rows) {
+		/* Nothing known: the gains assume a poor crystal (a least
+		 * squares line through the samples so far), the uncertainty
+		 * assumes the worst. */
+		out[0] = hi[0] = KF_R_PRIOR;
+		out[1] = KF_QWFM_CAP;
+		out[2] = KF_QRWFM_CAP;
+		hi[1] = KF_QWFM_PRIOR;
+		hi[2] = KF_QRWFM_PRIOR;
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		scale[i] = scale[i] > 0.0 ? sqrt(scale[i]) : 1.0;
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 3; j++)
+			nm[i][j] /= scale[i] * scale[j];
+		rhs[i] /= scale[i];
+	}
+
+	for (set = 1; set < 8; set++) {
+		double a[3][3], b[3], x[3] = {0}, full[3] = {0, 0, 0};
+		unsigned idx[3], n = 0, p, q;
+		double res;
+		bool ok = true;
+
+		/* Every set has white measurement noise: samples always have
+		 * some, and a noisy start must not pass for wander. */
+		if (!(set & 1u))
+			continue;
+		for (i = 0; i < 3; i++)
+			if (set & (1u << i))
+				idx[n++] = i;
+		/* Fewer unknowns than levels, or the fit is arbitrary. */
+		if (n >= rows && n > 1)
+			continue;
+		for (p = 0; p < n; p++) {
+			for (q = 0; q < n; q++)
+				a[p][q] = nm[idx[p]][idx[q]];
+			b[p] = rhs[idx[p]];
+		}
+		if (!solve_small(a, b, n, x))
+			continue;
+		for (p = 0; p < n; p++) {
+			if (!(x[p] >= 0.0))
+				ok = false;
+			full[idx[p]] = x[p];
+		}
+		if (!ok)
+			continue;
+		/* |A x - b|^2 = x'Nx - 2 x'r + b'b, plus 2 per unknown
+		 * (Akaike): an extra noise must earn its place. */
+		res = bb + 2.0 * (double)n;
+		for (i = 0; i < 3; i++) {
+			res -= 2.0 * full[i] * rhs[i];
+			for (j = 0; j < 3; j++)
+				res += full[i] * nm[i][j] * full[j];
+		}
+		if (res < best_res) {
+			best_res = res;
+			for (i = 0; i < 3; i++)
+				best[i] = full[i];
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		out[i] = best[i] / scale[i];
+		hi[i] = bound[i] > out[i] ? bound[i] : out[i];
+	}
+	/* The filter's process noise: the fit, but at least a part of
+	 * what cannot be ruled out, as long as that is not beyond a poor
+	 * crystal oscillator (early on, a few samples rule out little). */
+	for (i = 1; i < 3; i++) {
+		double b = KF_BOUND_SHARE * bound[i];
+		double cap = i == 1 ? KF_QWFM_CAP : KF_QRWFM_CAP;
+
+		if (b > cap)
+			b = cap;
+		if (b > out[i])
+			out[i] = b;
+	}
+	if (out[0] < KF_R_MIN)
+		out[0] = KF_R_MIN;
+	if (out[1] < KF_QWFM_MIN)
+		out[1] = KF_QWFM_MIN;
+	if (out[2] < KF_QRWFM_MIN)
+		out[2] = KF_QRWFM_MIN;
+	for (i = 0; i < 3; i++)
+		if (hi[i] < out[i])
+			hi[i] = out[i];
+}
+
+static void update_noise(struct gn_servo_kalman *kf)
+{
+	double q[3], hi[3];
+
+	fit_noise(kf, q, hi);
+	kf->r_ns2 = q[0];
+	kf->q_wfm = q[1];
+	kf->q_rwfm = q[2];
+	kf->r_hi_ns2 = hi[0];
+	kf->q_wfm_hi = hi[1];
+	kf->q_rwfm_hi = hi[2];
+}
+
+void gn_servo_kalman_init(struct gn_servo *s, double initial_freq_ppb)
+{
+	struct gn_servo_kalman *kf = &s->u.kf;
+
+	memset(kf, 0, sizeof(*kf));
+	kf->u_ppb = initial_freq_ppb;
+	/* Until told otherwise the adjustment is assumed right. */
+	kf->f_ppb = -initial_freq_ppb;
+	kf->p11 = KF_F_PRIOR_VAR;
+	kf->e11 = KF_F_PRIOR_VAR;
+	kf->tail = KF_TAIL_GAUSS;
+	kf->r_ns2 = kf->r_hi_ns2 = KF_R_PRIOR;
+	kf->q_wfm = KF_QWFM_CAP;
+	kf->q_rwfm = KF_QRWFM_CAP;
+	kf->q_wfm_hi = KF_QWFM_PRIOR;
+	kf->q_rwfm_hi = KF_QRWFM_PRIOR;
+	kf->dt_s = 1.0;
+}
+
+void gn_servo_kalman_sync_interval(struct gn_servo *s, double interval_s)
+{
+	struct gn_servo_kalman *kf = &s->u.kf;
+
+	if (fabs(interval_s - kf->dt_s) <= 1e-3 * interval_s)
+		return;
+	/* Lags in samples now mean other times: let the ladder refill. */
+	kf->dt_s = interval_s;
+	if (kf->accepted)
+		ladder_break(kf);
+}
+
+void gn_servo_kalman_reset(struct gn_servo *s)
+{
+	struct gn_servo_kalman *kf = &s->u.kf;
+
+	/* A new master: its time may differ, its frequency a little. The
+	 * noise model and the frequency estimate are kept. */
+	kf->count = 0;
+	kf->reject_run = 0;
+	kf->p11 += KF_F_RESTART_VAR;
+	kf->e11 += KF_F_RESTART_VAR;
+	ladder_break(kf);
+}
+
+/* P' = F P F' + Q(q_wfm, q_rwfm, dt), F = [1 dt; 0 1]. */
+static void propagate(double *p00, double *p01, double *p11, double dt,
+		      double q_wfm, double q_rwfm)
+{
+	double a = *p00, b = *p01, c = *p11;
+
+	*p00 = a + 2.0 * dt * b + dt * dt * c + q_wfm * dt +
+	       q_rwfm * dt * dt * dt / 3.0;
+	*p01 = b + dt * c + q_rwfm * dt * dt / 2.0;
+	*p11 = c + q_rwfm * dt;
+}
+
+static void predict(struct gn_servo_kalman *kf, double dt)
+{
+	propagate(&kf->p00, &kf->p01, &kf->p11, dt, kf->q_wfm, kf->q_rwfm);
+	propagate(&kf->e00, &kf->e01, &kf->e11, dt, kf->q_wfm_hi,
+		  kf->q_rwfm_hi);
+	kf->x_ns += (kf->f_ppb + kf->u_ppb) * dt;
+	kf->servo_phase_ns += kf->u_ppb * dt;
+}
+
+static void update(struct gn_servo_kalman *kf, double innov, double r)
+{
+	double sv = kf->p00 + r, k0 = kf->p00 / sv, k1 = kf->p01 / sv;
+	double p00 = kf->p00, p01 = kf->p01;
+	double u = fabs(innov) / sqrt(kf->e00 + kf->r_hi_ns2 * r / kf->r_ns2);
+
+	/* How heavy are the tails of the innovations, against what the
+	 * (pessimistic) model predicts? */
+	if (u > kf->tail)
+		kf->tail += KF_TAIL_STEP * (1.0 - KF_TAIL_P);
+	else
+		kf->tail -= KF_TAIL_STEP * KF_TAIL_P;
+	if (kf->tail < KF_TAIL_GAUSS)
+		kf->tail = KF_TAIL_GAUSS;
+	kf->gain = k0;
+
+	kf->x_ns += k0 * innov;
+	kf->f_ppb += k1 * innov;
+	kf->p00 = p00 * (1.0 - k0);
+	kf->p01 = p01 * (1.0 - k0);
+	kf->p11 -= k1 * p01;
+	if (kf->p11 < 0.0)
+		kf->p11 = 0.0;
+
+	/* Joseph form with the same gain under the pessimistic model:
+	 * E = A E A' + R_hi K K', A = I - K H. */
+	{
+		double e00 = kf->e00, e01 = kf->e01, e11 = kf->e11;
+		double rh = kf->r_hi_ns2 * r / kf->r_ns2;
+
+		kf->e00 = (1.0 - k0) * (1.0 - k0) * e00 + rh * k0 * k0;
+		kf->e01 = (1.0 - k0) * (e01 - k1 * e00) + rh * k0 * k1;
+		kf->e11 = k1 * k1 * e00 - 2.0 * k1 * e01 + e11 + rh * k1 * k1;
+	}
+}
+
+/* First sample after a (re)start: the offset is this sample. */
+static void restart_at(struct gn_servo_kalman *kf, double z, int64_t local_ns)
+{
+	/* The adjustment ran since the last estimate: book its phase. */
+	if (kf->accepted && local_ns > kf->t_ns)
+		kf->servo_phase_ns +=
+		    kf->u_ppb * (double)(local_ns - kf->t_ns) * 1e-9;
+	if (!kf->accepted)
+		kf->epoch_ns = local_ns;
+	kf->x_ns = z;
+	kf->p00 = kf->r_ns2;
+	kf->p01 = 0.0;
+	kf->e00 = kf->r_hi_ns2;
+	kf->e01 = 0.0;
+	kf->t_ns = local_ns;
+	kf->count = 1;
+	kf->reject_run = 0;
+	kf->innov_ns = 0.0;
+}
+
+static double control(struct gn_servo *s)
+{
+	struct gn_servo_kalman *kf = &s->u.kf;
+
+	kf->u_ppb = gn_servo_clamp_ppb(s, -kf->f_ppb - kf->x_ns / kf->dt_s);
+	return kf->u_ppb;
+}
+
+double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
+			      int64_t local_ns, double weight,
+			      enum gn_servo_state *state)
+{
+	struct gn_servo_kalman *kf = &s->u.kf;
+	double z = (double)offset_ns, r, dt, innov;
+
+	if (kf->count == 0) {
+		restart_at(kf, z, local_ns);
+		*state = GN_SERVO_UNLOCKED;
+		return kf->u_ppb;
+	}
+	if (local_ns <= kf->t_ns) {
+		/* Time went backwards or stood still: not usable. */
+		*state = s->state == GN_SERVO_JUMP ? GN_SERVO_LOCKED : s->state;
+		if (kf->count < 2)
+			*state = GN_SERVO_UNLOCKED;
+		return kf->u_ppb;
+	}
+	dt = (double)(local_ns - kf->t_ns) * 1e-9;
+	r = kf->r_ns2 / weight;
+
+	/* Predict a copy: a refused sample must leave the state alone. */
+	{
+		struct gn_servo_kalman save = *kf;
+
+		predict(kf, dt);
+		innov = z - kf->x_ns;
+		if (kf->count >= KF_WARMUP &&
+		    innov * innov > KF_GATE * KF_GATE * (kf->p00 + r)) {
+			save.reject_run++;
+			save.rejected++;
+			save.innov_ns = innov;
+			*kf = save;
+			if (kf->reject_run < KF_GATE_RUN) {
+				*state = GN_SERVO_LOCKED;
+				return kf->u_ppb;
+			}
+			/* The world moved: start again from here. */
+			kf->restarts++;
+			kf->p11 += KF_F_RESTART_VAR;
+			ladder_break(kf);
+			restart_at(kf, z, local_ns);
+			*state = GN_SERVO_UNLOCKED;
+			return kf->u_ppb;
+		}
+	}
+	kf->innov_ns = innov;
+	kf->reject_run = 0;
+	kf->accepted++;
+	update(kf, innov, r);
+	kf->t_ns = local_ns;
+	kf->dt_s += (dt - kf->dt_s) / KF_DT_MEMORY;
+
+	/* Start-up transients (a restart, the first samples) are not
+	 * noise of the steady state: the ladder waits for the warm-up. */
+	if (kf->count >= KF_WARMUP) {
+		ladder_add(kf, z - kf->servo_phase_ns,
+			   (double)(local_ns - kf->epoch_ns) * 1e-9);
+		update_noise(kf);
+	}
+
+	*state = GN_SERVO_LOCKED;
+	if (gn_servo_should_step(s, fabs(kf->x_ns))) {
+		/* The caller steps the clock by -offset. */
+		kf->x_ns -= z;
+		kf->servo_phase_ns -= z;
+		kf->t_ns -= offset_ns;
+		kf->epoch_ns -= offset_ns;
+		*state = GN_SERVO_JUMP;
+	}
+	if (kf->count < 2)
+		kf->count = 2;
+	else
+		kf->count++;
+	return control(s);
+}
+
+int gn_servo_kalman_estimate(const struct gn_servo *s,
+			     struct gn_servo_estimate *e)
+{
+	const struct gn_servo_kalman *kf = &s->u.kf;
+
+	if (kf->count < 2)
+		return -EAGAIN;
+	e->local_ns = kf->t_ns;
+	e->offset_ns = kf->x_ns;
+	/* Heavier tails than Gaussian widen the deviation, as much as the
+	 * estimate follows single samples (a long average is Gaussian). */
+	e->offset_sd_ns =
+	    sqrt(kf->e00) * (1.0 + (kf->tail / KF_TAIL_GAUSS - 1.0) * kf->gain);
+	e->freq_ppb = kf->f_ppb + kf->u_ppb;
+	e->freq_sd_ppb = sqrt(kf->e11);
+	e->noise_ns = sqrt(kf->r_ns2);
+	return 0;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * map.c - libgnomon's arithmetic: the page's mapping from the local
+ * clock to synchronized time and back, the bound's growth, TAI/UTC with
+ * leap seconds, pulse instants and the lateness histogram.
+ *
+ * Pure functions: no clock reads, no I/O, no allocation. Exact integer
+ * arithmetic (128-bit products) so the library's time equals the
+ * daemon's clock to the nanosecond.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lib.h"
+
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+/* floor(v / 2^48) of a 128-bit value (arithmetic shift floors). */
+static int64_t shift_frac(i128 v)
+{
+	return (int64_t)(v >> GN_PAGE_FRAC_BITS);
+}
+
+int64_t gn_lib_clock_at(const struct gn_page_data *d, int64_t local_ns)
+{
+	int64_t dl = local_ns - d->anchor_local_ns;
+
+	return d->anchor_clock_ns + dl + shift_frac((i128)dl * d->rate_frac);
+}
+
+uint64_t gn_lib_bound_at(const struct gn_page_data *d, int64_t local_ns)
+{
+	int64_t dl = local_ns - d->anchor_local_ns;
+	uint64_t adl = dl < 0 ? (uint64_t)0 - (uint64_t)dl : (uint64_t)dl;
+	u128 g;
+
+	if (d->bound_ns == GN_PAGE_BOUND_UNKNOWN)
+		return GN_BOUND_UNKNOWN;
+	if (dl > 0 && d->stale_after_ns > 0 && dl > d->stale_after_ns) {
+		uint64_t fresh = (uint64_t)d->stale_after_ns;
+
+		g = (u128)fresh * d->bound_growth_frac +
+		    (u128)(adl - fresh) * d->stale_growth_frac;
+		g >>= GN_PAGE_FRAC_BITS;
+	} else {
+		g = ((u128)adl * d->bound_growth_frac) >> GN_PAGE_FRAC_BITS;
+	}
+	if (g >= (u128)(GN_PAGE_BOUND_UNKNOWN - d->bound_ns))
+		return GN_BOUND_UNKNOWN - 1;
+	return d->bound_ns + (uint64_t)g;
+}
+
+int64_t gn_lib_frac_of_ppb(double ppb)
+{
+	/* ppb * 1e-9 * 2^48, rounded. */
+	return (int64_t)llround(ppb * 281474.976710656);
+}
+
+double gn_lib_ppb_of_frac(int64_t frac)
+{
+	return (double)frac / 281474.976710656;
+}
+
+/* The leap correction in effect at clock_ns: +1 s after an inserted
+ * second's start, -1 after a deleted one, 0 before or without. */
+static int leap_step(const struct gn_page_data *d, int64_t clock_ns)
+{
+	if (!d->leap_at_clock_ns || clock_ns < d->leap_at_clock_ns)
+		return 0;
+	if (d->time_flags & GN_PAGE_TF_LEAP61)
+		return 1;
+	if (d->time_flags & GN_PAGE_TF_LEAP59)
+		return -1;
+	return 0;
+}
+
+void gn_lib_timescales(const struct gn_page_data *d, int64_t clock_ns,
+		       struct gn_time *t)
+{
+	int step = leap_step(d, clock_ns);
+	int32_t off = d->utc_offset_s + step;
+	uint32_t f = 0;
+
+	if (d->time_flags & GN_PAGE_TF_UTC_VALID)
+		f |= GN_TIME_UTC_VALID;
+	if (d->time_flags & GN_PAGE_TF_TIME_TRACE)
+		f |= GN_TIME_TRACEABLE;
+	if (d->leap_at_clock_ns && !step) {
+		if (d->time_flags & GN_PAGE_TF_LEAP61)
+			f |= GN_TIME_LEAP61;
+		if (d->time_flags & GN_PAGE_TF_LEAP59)
+			f |= GN_TIME_LEAP59;
+	}
+	switch (d->timescale) {
+	case GN_PAGE_TS_UTC:
+		t->utc_ns = clock_ns;
+		t->tai_ns = clock_ns + (int64_t)off * GN_NS_PER_S;
+		break;
+	case GN_PAGE_TS_TAI:
+		t->tai_ns = clock_ns;
+		t->utc_ns = clock_ns - (int64_t)off * GN_NS_PER_S;
+		if (step > 0 && clock_ns - d->leap_at_clock_ns < GN_NS_PER_S)
+			f |= GN_TIME_IN_LEAP;
+		break;
+	default:
+		t->tai_ns = t->utc_ns = clock_ns;
+		f |= GN_TIME_ARB;
+		break;
+	}
+	t->utc_offset_s = off;
+	t->flags = f;
+}
+
+int64_t gn_lib_clock_of_tai(const struct gn_page_data *d, int64_t tai_ns)
+{
+	int64_t off = (int64_t)d->utc_offset_s * GN_NS_PER_S, c, c2;
+	int step;
+
+	if (d->timescale != GN_PAGE_TS_UTC)
+		return tai_ns; /* TAI and arbitrary: the clock is the TAI */
+	/* A UTC clock: tai = clock + offset, + step once past the leap. */
+	c = tai_ns - off;
+	step = leap_step(d, c);
+	if (step == 0)
+		return c;
+	c2 = c - step * GN_NS_PER_S;
+	if (leap_step(d, c2) != 0)
+		return c2;
+	/* An instant inside the inserted second: the first after it. */
+	return d->leap_at_clock_ns;
+}
+
+int64_t gn_lib_local_of_clock(const struct gn_page_data *d, int64_t clock_ns)
+{
+	/* dl = (clock - anchor) / (1 + r), then the exact smallest one. */
+	i128 num = (i128)(clock_ns - d->anchor_clock_ns) << GN_PAGE_FRAC_BITS;
+	i128 den = ((i128)1 << GN_PAGE_FRAC_BITS) + d->rate_frac;
+	int64_t dl, local;
+	int i;
+
+	if (den <= 0)
+		den = 1;
+	dl = (int64_t)(num / den);
+	local = d->anchor_local_ns + dl;
+	for (i = 0; i < 64 && gn_lib_clock_at(d, local) < clock_ns; i++)
+		local++;
+	for (i = 0; i < 64 && gn_lib_clock_at(d, local - 1) >= clock_ns; i++)
+		local--;
+	return local;
+}
+
+/* ---- pulses ---- */
+
+static int64_t align_shift(int align, int utc_offset_s)
+{
+	return align == GN_ALIGN_UTC ? (int64_t)utc_offset_s * GN_NS_PER_S
+				     : 0;
+}
+
+int64_t gn_lib_pulse_instant(int64_t index, int64_t period_ns,
+			     int64_t phase_ns, int align, int utc_offset_s)
+{
+	return index * period_ns + phase_ns + align_shift(align, utc_offset_s);
+}
+
+int64_t gn_lib_pulse_next(int64_t tai_ns, int64_t period_ns, int64_t phase_ns,
+			  int align, int utc_offset_s)
+{
+	int64_t base = tai_ns - phase_ns - align_shift(align, utc_offset_s);
+
+	/* ceil(base / period) */
+	return -floor_div(-base, period_ns);
+}
+
+/* ---- histogram ---- */
+
+void gn_hist_init(struct gn_hist *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->min_ns = INT64_MAX;
+	h->max_ns = INT64_MIN;
+}
+
+/* Values below GN_HIST_SUB have a bucket each; above, 64 buckets per
+ * power of two. */
+static unsigned hist_index(uint64_t v)
+{
+	unsigned e, sub;
+
+	if (v < GN_HIST_SUB)
+		return (unsigned)v;
+	e = 63u - (unsigned)__builtin_clzll(v); /* v in [2^e, 2^(e+1)) */
+	sub = (unsigned)((v >> (e - 6)) & (GN_HIST_SUB - 1));
+	if (e - 5 >= GN_HIST_EXPS)
+		return GN_HIST_EXPS * GN_HIST_SUB - 1;
+	return (e - 5) * GN_HIST_SUB + sub;
+}
+
+/* The largest value of bucket i. */
+static uint64_t hist_upper(unsigned i)
+{
+	unsigned e, sub;
+
+	if (i < GN_HIST_SUB)
+		return i;
+	e = i / GN_HIST_SUB + 5;
+	sub = i % GN_HIST_SUB;
+	return ((uint64_t)(GN_HIST_SUB + sub + 1) << (e - 6)) - 1;
+}
+
+void gn_hist_add(struct gn_hist *h, int64_t v_ns)
+{
+	uint64_t v = v_ns < 0 ? 0 : (uint64_t)v_ns;
+
+	h->bucket[hist_index(v)]++;
+	h->count++;
+	h->sum_ns += (double)v_ns;
+	if (v_ns < h->min_ns)
+		h->min_ns = v_ns;
+	if (v_ns > h->max_ns)
+		h->max_ns = v_ns;
+}
+
+int64_t gn_hist_quantile(const struct gn_hist *h, double q)
+{
+	uint64_t rank, seen = 0;
+	unsigned i;
+
+	if (h->count == 0)
+		return 0;
+	if (q <= 0.0)
+		return h->min_ns;
+	if (q >= 1.0)
+		return h->max_ns;
+	/* The smallest value with at least ceil(q * n) values <= it. */
+	rank = (uint64_t)ceil(q * (double)h->count);
+	if (rank < 1)
+		rank = 1;
+	for (i = 0; i < GN_HIST_EXPS * GN_HIST_SUB; i++) {
+		seen += h->bucket[i];
+		if (seen >= rank) {
+			int64_t u = (int64_t)hist_upper(i);
+
+			if (u > h->max_ns)
+				u = h->max_ns;
+			if (u < h->min_ns)
+				u = h->min_ns;
+			return u;
+		}
+	}
+	return h->max_ns;
+}

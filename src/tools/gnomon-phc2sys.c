@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * gnomon-phc2sys.c - gnomon's phc2sys: synchronizes local clocks (PHCs,
+ * CLOCK_REALTIME, PPS) with phc2sys's command line, configuration file
+ * and log lines, talking to gnomond or ptp4l over the management socket
+ * (docs/man/gnomon-phc2sys.8, docs/discipline.md).
+ *
+ * This file: the command line and the manual modes (-s/-c, -d PPS, -w,
+ * -O). The automatic mode and the management agent are in
+ * gnomon-phc2sys-auto.c; clocks, servos, leap seconds and outputs in
+ * src/discipline.
+ *
+ * Must not: adjust a clock it was not told to synchronize (the source is
+ * only read), or loop without checking for SIGINT/SIGTERM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dclock.h"
+#include "gnomon-phc2sys.h"
+#include "log.h"
+#include "pps.h"
+#include "refclock.h"
+
+#define LONG_BASE 0x100
+#define MAX_DST	  P2S_MAX_DST
+
+static void tool_vlog(void *ctx, int level, const char *fmt, va_list ap)
+{
+	(void)ctx;
+	gn_vlogf(level, fmt, ap);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	p2s_running = 0;
+}
+
+static void usage(const char *progname)
+{
+	fprintf(stderr,
+		"\n"
+		"usage: %s [options]\n\n"
+		"\n"
+		" automatic configuration:\n"
+		" -a             turn on autoconfiguration\n"
+		" -r             synchronize system clock\n"
+		"                repeat -r to consider it also as a time "
+		"source\n"
+		" -C [name]      system clock to synchronize with -r "
+		"(CLOCK_REALTIME)\n"
+		" manual configuration:\n"
+		" -c [dev|name]  time sink device (CLOCK_REALTIME)\n"
+		" -d [dev]       time source PPS device\n"
+		" -s [dev|name]  time source device\n"
+		" -O [offset]    sink-source time offset in seconds (0)\n"
+		" -w             wait for ptp4l\n"
+		" common options:\n"
+		" -f [file]      configuration file\n"
+		" -E [pi|linreg|kalman|ntpshm|refclock_sock] clock servo "
+		"(pi)\n"
+		" -P [kp]        proportional constant (0.7)\n"
+		" -I [ki]        integration constant (0.3)\n"
+		" -S [step]      step threshold (disabled)\n"
+		" -F [step]      step threshold only on start (0.00002)\n"
+		" -R [rate]      update rate for the time sink devices in HZ "
+		"(1.0)\n"
+		" -N [num]       number of source clock readings per update "
+		"(5)\n"
+		" -L [limit]     sanity frequency limit in ppb (200000000)\n"
+		" -M [num]       NTP SHM segment number (0)\n"
+		" -u [num]       number of clock updates in summary stats (0)\n"
+		" -n [num]       domain number (0)\n"
+		" -x             apply leap seconds by servo instead of "
+		"kernel\n"
+		" -z [path]      server address for UDS "
+		"(/var/run/ptp/ptp4l)\n"
+		" -l [num]       set the logging level to 'num' (6)\n"
+		" -t [tag]       add tag to log messages\n"
+		" -m             print messages to stdout\n"
+		" -q             do not print messages to the syslog\n"
+		" -v             prints the software version and exits\n"
+		" -h             prints this message and exits\n"
+		" --NAME VALUE   any configuration file option\n"
+		"\n",
+		progname);
+}
+
+/* Strict number parsing, as phc2sys's get_arg_val_*. */
+static int arg_double(int opt, const char *s, double *v, double lo, double hi)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || !isfinite(*v) || *v < lo ||
+	    *v > hi) {
+		fprintf(stderr, "-%c: bad value '%s' (allowed %g..%g)\n", opt,
+			s, lo, hi);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int arg_int(int opt, const char *s, long long *v, long long lo,
+		   long long hi)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 0);
+	if (end == s || *end || errno == ERANGE || *v < lo || *v > hi) {
+		fprintf(stderr, "-%c: bad value '%s' (allowed %lld..%lld)\n",
+			opt, s, lo, hi);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Options gnomond's table knows but does not let a file set to these
+ * values (they are the tool's): handled here. */
+struct tool_opts {
+	int servo; /* -1: from the configuration */
+	bool segment_set, sock_set;
+	long long segment;
+	const char *sock_path;
+};
+
+static int parse_servo(const char *s)
+{
+	if (!strcasecmp(s, "pi"))
+		return GN_CFG_SERVO_PI;
+	if (!strcasecmp(s, "linreg"))
+		return GN_CFG_SERVO_LINREG;
+	if (!strcasecmp(s, "kalman"))
+		return GN_CFG_SERVO_KALMAN;
+	if (!strcasecmp(s, "ntpshm"))
+		return GN_CFG_SERVO_NTPSHM;
+	if (!strcasecmp(s, "refclock_sock"))
+		return GN_CFG_SERVO_REFCLOCK_SOCK;
+	return -1;
+}
+
+static struct option *long_options(void)
+{
+	unsigned n = gn_config_num_options(), i;
+	struct option *lo = calloc(n + 1, sizeof(*lo));
+
+	if (!lo)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		lo[i].name = gn_config_option(i)->name;
+		lo[i].has_arg = required_argument;
+		lo[i].val = LONG_BASE + (int)i;
+	}
+	return lo;
+}
+
+static int set_opt(struct gn_config *cfg, const char *name, const char *value)
+{
+	char err[GN_CONFIG_ERR_MAX];
+
+	if (gn_config_set_cmdline(cfg, name, value, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The settings common to every mode, from the configuration. */
+static int settings_from_config(struct p2s_settings *st, struct gn_config *cfg,
+				const struct tool_opts *to, double interval_s,
+				int readings, unsigned stats)
+{
+	struct gn_dsync_config *dc = &st->dc;
+	int servo = to->servo >= 0
+			? to->servo
+			: (int)gn_config_get_int(cfg, NULL, "clock_servo");
+	char err[256];
+
+	gn_dsync_config_default(dc);
+	switch (servo) {
+	case GN_CFG_SERVO_LINREG:
+		dc->servo.type = GN_SERVO_LINREG;
+		break;
+	case GN_CFG_SERVO_KALMAN:
+		dc->servo.type = GN_SERVO_KALMAN;
+		break;
+	case GN_CFG_SERVO_NTPSHM:
+		dc->output = GN_DSYNC_NTPSHM;
+		break;
+	case GN_CFG_SERVO_REFCLOCK_SOCK:
+		dc->output = GN_DSYNC_SOCK;
+		break;
+	default:
+		dc->servo.type = GN_SERVO_PI;
+		break;
+	}
+	/* phc2sys's constants unless the file or command line set them. */
+	if (gn_config_is_set(cfg, NULL, "pi_proportional_const"))
+		dc->servo.pi_kp =
+		    gn_config_get_double(cfg, NULL, "pi_proportional_const");
+	if (gn_config_is_set(cfg, NULL, "pi_integral_const"))
+		dc->servo.pi_ki =
+		    gn_config_get_double(cfg, NULL, "pi_integral_const");
+	dc->servo.step_threshold_ns =
+	    llround(gn_config_get_double(cfg, NULL, "step_threshold") * 1e9);
+	dc->servo.first_step_threshold_ns = llround(
+	    gn_config_get_double(cfg, NULL, "first_step_threshold") * 1e9);
+	dc->servo.max_frequency_ppb =
+	    (double)gn_config_get_int(cfg, NULL, "max_frequency");
+	dc->servo.offset_threshold_ns =
+	    gn_config_get_int(cfg, NULL, "servo_offset_threshold");
+	dc->servo.num_offset_values =
+	    (unsigned)gn_config_get_int(cfg, NULL, "servo_num_offset_values");
+	dc->interval_s = interval_s;
+	dc->readings = readings;
+	dc->stats_max_count = stats;
+	dc->free_running = gn_config_get_int(cfg, NULL, "free_running") != 0;
+	dc->kernel_leap = gn_config_get_int(cfg, NULL, "kernel_leap") != 0;
+	dc->sanity_freq_limit_ppb =
+	    (double)gn_config_get_int(cfg, NULL, "sanity_freq_limit");
+	if (dc->free_running || dc->output != GN_DSYNC_STEER) {
+		dc->kernel_leap = false;
+		dc->sanity_freq_limit_ppb = 0;
+	}
+	if (gn_fakeset_parse(
+		&st->fakes,
+		gn_config_get_string(cfg, NULL, "discipline_fake_clocks"), err,
+		sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct gn_refclock_sock sock_out;
+static struct gn_refclock_shm shm_out;
+
+static int open_output(struct p2s_settings *st, struct gn_config *cfg,
+		       const struct tool_opts *to)
+{
+	char err[200];
+	int rc = 0;
+
+	if (st->dc.output == GN_DSYNC_SOCK) {
+		rc = gn_refclock_sock_open(
+		    &sock_out,
+		    to->sock_set ? to->sock_path
+				 : gn_config_get_string(cfg, NULL,
+							"refclock_sock_address"),
+		    err, sizeof(err));
+		st->dc.sock = &sock_out;
+	} else if (st->dc.output == GN_DSYNC_NTPSHM) {
+		rc = gn_refclock_shm_open(
+		    &shm_out,
+		    (int)(to->segment_set
+			      ? to->segment
+			      : gn_config_get_int(cfg, NULL, "ntpshm_segment")),
+		    err, sizeof(err));
+		st->dc.shm = &shm_out;
+	}
+	if (rc)
+		gn_dlog(&st->log, GN_DLOG_ERR, "%s", err);
+	return rc;
+}
+
+static void close_output(struct p2s_settings *st)
+{
+	if (st->dc.output == GN_DSYNC_SOCK)
+		gn_refclock_sock_close(&sock_out);
+	else if (st->dc.output == GN_DSYNC_NTPSHM)
+		gn_refclock_shm_close(&shm_out);
+}
+
+/* ---- manual mode ---- */
+
+struct manual {
+	struct p2s_settings *st;
+	struct gn_dclock src;
+	bool have_src;
+	struct gn_dclock dst[MAX_DST];
+	struct gn_dsync_sink sink[MAX_DST];
+	unsigned ndst;
+	struct p2s_agent agent;
+	bool agent_on;
+	struct gn_tprops tp;
+};
+
+static bool same_clock(const struct gn_dclock *a, const struct gn_dclock *b)
+{
+	if (a->phc_index >= 0 && a->phc_index == b->phc_index)
+		return true;
+	if (a->kind == GN_DCLOCK_FAKE && b->kind == GN_DCLOCK_FAKE)
+		return a->fake == b->fake;
+	return a->kind == GN_DCLOCK_SYSTEM && b->kind == GN_DCLOCK_SYSTEM &&
+	       a->clkid == b->clkid;
+}
+
+static void manual_tp(struct manual *m)
+{
+	if (m->st->dc.forced_sync_offset) {
+		memset(&m->tp, 0, sizeof(m->tp));
+		m->tp.utc_offset_s = m->st->utc_offset_forced_s;
+	} else if (m->agent_on) {
+		p2s_agent_update(&m->agent, &m->st->log);
+		m->tp = m->agent.tp;
+	}
+}
+
+static int manual_loop(struct manual *m)
+{
+	unsigned i;
+	int rc;
+
+	while (p2s_running) {
+		p2s_sleep(m->st->dc.interval_s);
+		manual_tp(m);
+		for (i = 0; i < m->ndst; i++) {
+			if (same_clock(&m->dst[i], &m->src))
+				continue;
+			rc = gn_dsync_update(
+			    &m->st->dc, &m->sink[i], &m->src, &m->tp,
+			    m->src.is_system ? "sys" : "phc", &m->st->log);
+			if (rc < 0 && rc != -EPERM && rc != -EIO) {
+				gn_dlog(&m->st->log, GN_DLOG_ERR,
+					"failed to read clock: %s",
+					strerror(-rc));
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+static int pps_loop(struct manual *m, struct gn_pps *pps)
+{
+	struct gn_dsync_sink *s = &m->sink[0];
+	int64_t pps_ts, off;
+	int rc;
+
+	m->st->dc.interval_s = 1.0;
+	if (!m->have_src) {
+		/* Whole seconds cannot be known from PPS alone: no UTC
+		 * offset can be applied. */
+		m->st->dc.forced_sync_offset = true;
+		m->st->utc_offset_forced_s = 0;
+	}
+	while (p2s_running) {
+		rc = gn_pps_fetch(pps, 10000, &pps_ts);
+		if (rc) {
+			if (rc != -EINTR)
+				gn_dlog(&m->st->log, GN_DLOG_ERR,
+					"failed to fetch PPS: %s",
+					strerror(-rc));
+			if (!p2s_running)
+				break;
+			continue;
+		}
+		off = gn_pps_offset(pps_ts);
+		if (m->have_src) {
+			struct gn_measurement meas;
+			int64_t phc_now;
+
+			rc = gn_dclock_compare(&m->src, &m->dst[0],
+					       m->st->dc.readings, &meas, NULL);
+			if (rc)
+				return rc;
+			phc_now = meas.ts_ns - meas.offset_ns;
+			if (gn_pps_phc_offset(pps_ts, phc_now, &off) < 0) {
+				gn_dlog(&m->st->log, GN_DLOG_WARNING,
+					"PPS is not in sync with PHC (0.%09lld)",
+					(long long)(((phc_now % 1000000000) +
+						     1000000000) %
+						    1000000000));
+				continue;
+			}
+		}
+		manual_tp(m);
+		gn_dsync_apply(&m->st->dc, s, m->have_src ? &m->src : NULL,
+			       m->have_src ? m->src.is_utc : true, off, pps_ts,
+			       -1, &m->tp, "pps", &m->st->log);
+	}
+	return 0;
+}
+
+static int run_manual(struct p2s_settings *st, const char *src_name,
+		      const char *pps_dev, const char *const *dst, unsigned ndst,
+		      bool wait_sync, const char *uds, uint8_t domain,
+		      uint8_t sdo_major)
+{
+	static struct manual m;
+	struct gn_pps pps = {.fd = -1};
+	char err[200];
+	bool using_sys = false;
+	unsigned i;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	m.st = st;
+	for (i = 0; i < ndst; i++) {
+		rc = gn_dclock_open(&m.dst[i], dst[i], &st->fakes, err,
+				    sizeof(err));
+		if (rc) {
+			fprintf(stderr, "%s\nvalid destination clock must be "
+					"selected.\n",
+				err);
+			return rc;
+		}
+		gn_dsync_sink_init(&m.sink[i], &m.dst[i], &st->dc);
+		using_sys |= m.dst[i].is_system;
+		m.ndst++;
+	}
+	if (src_name) {
+		rc = gn_dclock_open(&m.src, src_name, &st->fakes, err,
+				    sizeof(err));
+		if (rc) {
+			fprintf(stderr,
+				"%s\nvalid source clock must be selected.\n",
+				err);
+			goto out;
+		}
+		m.have_src = true;
+		using_sys |= m.src.is_system;
+	}
+	if (pps_dev) {
+		rc = gn_pps_open(&pps, pps_dev, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "%s\n", err);
+			goto out;
+		}
+	}
+	if (wait_sync || !st->dc.forced_sync_offset) {
+		rc = p2s_agent_open(&m.agent, uds, domain, sdo_major, 0,
+				    &st->log);
+		if (rc)
+			goto out;
+		m.agent_on = true;
+		while (wait_sync && p2s_running) {
+			rc = p2s_agent_wait_sync(&m.agent, 1000);
+			if (rc < 0 && rc != -ECONNREFUSED && rc != -ENOENT)
+				goto out;
+			if (rc > 0)
+				break;
+			gn_dlog(&st->log, GN_DLOG_NOTICE, "Waiting for ptp4l...");
+			if (rc < 0)
+				p2s_sleep(1.0);
+		}
+		if (!st->dc.forced_sync_offset) {
+			rc = p2s_agent_query_utc(&m.agent, 1000);
+			if (rc) {
+				gn_dlog(&st->log, GN_DLOG_ERR,
+					"failed to get UTC offset");
+				goto out;
+			}
+			m.tp = m.agent.tp;
+		}
+		if (st->dc.forced_sync_offset || !using_sys ||
+		    (pps_dev && !src_name)) {
+			p2s_agent_close(&m.agent);
+			m.agent_on = false;
+		}
+	}
+	if (pps_dev)
+		rc = pps_loop(&m, &pps);
+	else
+		rc = manual_loop(&m);
+out:
+	if (m.agent_on)
+		p2s_agent_close(&m.agent);
+	gn_pps_close(&pps);
+	for (i = 0; i < m.ndst; i++)
+		gn_dclock_close(&m.dst[i]);
+	if (m.have_src)
+		gn_dclock_close(&m.src);
+	return rc;
+}
+
+int main(int argc, char *argv[])
+{
+	static struct p2s_settings st;
+	const char *progname, *config_file = NULL, *src_name = NULL;
+	const char *pps_dev = NULL, *sys_clock = "CLOCK_REALTIME";
+	const char *dst[MAX_DST], *uds[P2S_MAX_DOMAINS];
+	int domains[P2S_MAX_DOMAINS];
+	unsigned ndst = 0, nuds = 0, ndom = 0;
+	struct tool_opts to = {.servo = -1};
+	bool autocfg = false, wait_sync = false, forced = false;
+	double rate_interval = 1.0, d;
+	long long v, readings = 5, stats = 0, offset = 0;
+	int rt = 0, c, rc = 1;
+	struct gn_config *cfg;
+	struct option *lo;
+	char err[GN_CONFIG_ERR_MAX];
+	struct sigaction sa;
+
+	progname = strrchr(argv[0], '/');
+	progname = progname ? progname + 1 : argv[0];
+	cfg = gn_config_create();
+	lo = long_options();
+	if (!cfg || !lo) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	while ((c = getopt_long(argc, argv,
+				"arC:c:d:f:s:E:P:I:S:F:R:N:O:L:M:i:u:wn:xz:l:t:"
+				"mqvh",
+				lo, NULL)) != -1) {
+		if (c >= LONG_BASE) {
+			const char *name = lo[c - LONG_BASE].name;
+
+			/* Servo choices and outputs that gnomond refuses in
+			 * its files are the tool's to take. */
+			if (!strcmp(name, "clock_servo")) {
+				to.servo = parse_servo(optarg);
+				if (to.servo < 0) {
+					fprintf(stderr,
+						"invalid servo name %s\n",
+						optarg);
+					goto end;
+				}
+				continue;
+			}
+			if (set_opt(cfg, name, optarg))
+				goto bad_usage;
+			continue;
+		}
+		switch (c) {
+		case 'a':
+			autocfg = true;
+			break;
+		case 'r':
+			rt++;
+			break;
+		case 'C':
+			if (!gn_dclock_is_system_name(optarg)) {
+				fprintf(stderr, "invalid system clock %s\n",
+					optarg);
+				goto end;
+			}
+			sys_clock = optarg;
+			break;
+		case 'c':
+			if (ndst == MAX_DST) {
+				fprintf(stderr, "too many sink clocks\n");
+				goto bad_usage;
+			}
+			dst[ndst++] = optarg;
+			break;
+		case 'd':
+			pps_dev = optarg;
+			break;
+		case 'f':
+			config_file = optarg;
+			break;
+		case 'i':
+			fprintf(stderr, "'-i' has been deprecated. please use "
+					"'-s' instead.\n");
+			/* fall through */
+		case 's':
+			src_name = optarg;
+			break;
+		case 'E':
+			to.servo = parse_servo(optarg);
+			if (to.servo < 0) {
+				fprintf(stderr, "invalid servo name %s\n",
+					optarg);
+				goto end;
+			}
+			break;
+		case 'P':
+			if (arg_double(c, optarg, &d, 0.0, 1e300) ||
+			    set_opt(cfg, "pi_proportional_const", optarg))
+				goto end;
+			break;
+		case 'I':
+			if (arg_double(c, optarg, &d, 0.0, 1e300) ||
+			    set_opt(cfg, "pi_integral_const", optarg))
+				goto end;
+			break;
+		case 'S':
+			if (arg_double(c, optarg, &d, 0.0, 1e300) ||
+			    set_opt(cfg, "step_threshold", optarg))
+				goto end;
+			break;
+		case 'F':
+			if (arg_double(c, optarg, &d, 0.0, 1e300) ||
+			    set_opt(cfg, "first_step_threshold", optarg))
+				goto end;
+			break;
+		case 'R':
+			if (arg_double(c, optarg, &d, 1e-9, 1e300))
+				goto end;
+			rate_interval = 1.0 / d;
+			break;
+		case 'N':
+			if (arg_int(c, optarg, &readings, 1, INT_MAX))
+				goto end;
+			break;
+		case 'O':
+			if (arg_int(c, optarg, &offset, INT_MIN, INT_MAX))
+				goto end;
+			forced = true;
+			break;
+		case 'L':
+			if (arg_int(c, optarg, &v, 0, INT_MAX) ||
+			    set_opt(cfg, "sanity_freq_limit", optarg))
+				goto end;
+			break;
+		case 'M':
+			if (arg_int(c, optarg, &to.segment, INT_MIN, INT_MAX))
+				goto end;
+			to.segment_set = true;
+			break;
+		case 'u':
+			if (arg_int(c, optarg, &stats, 0, UINT_MAX))
+				goto end;
+			break;
+		case 'w':
+			wait_sync = true;
+			break;
+		case 'n':
+			if (ndom == P2S_MAX_DOMAINS) {
+				fprintf(stderr, "too many domains\n");
+				goto end;
+			}
+			if (arg_int(c, optarg, &v, 0, 255))
+				goto end;
+			domains[ndom++] = (int)v;
+			break;
+		case 'x':
+			if (set_opt(cfg, "kernel_leap", "0"))
+				goto end;
+			break;
+		case 'z':
+			if (strlen(optarg) >= 108) {
+				fprintf(stderr, "path %s too long, max is %d\n",
+					optarg, 107);
+				goto end;
+			}
+			if (nuds == P2S_MAX_DOMAINS) {
+				fprintf(stderr, "too many domains\n");
+				goto end;
+			}
+			uds[nuds++] = optarg;
+			break;
+		case 'l':
+			if (arg_int(c, optarg, &v, 0, 7) ||
+			    set_opt(cfg, "logging_level", optarg))
+				goto end;
+			break;
+		case 't':
+			if (set_opt(cfg, "message_tag", optarg))
+				goto end;
+			break;
+		case 'm':
+			set_opt(cfg, "verbose", "1");
+			break;
+		case 'q':
+			set_opt(cfg, "use_syslog", "0");
+			break;
+		case 'v':
+			printf("gnomon 0.1.0\n");
+			rc = 0;
+			goto end;
+		case 'h':
+			usage(progname);
+			rc = 0;
+			goto end;
+		default:
+			goto bad_usage;
+		}
+	}
+	if (optind < argc)
+		goto bad_usage;
+	if (config_file &&
+	    gn_config_read(cfg, config_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		goto end;
+	}
+	if (!autocfg && ndst == 0)
+		dst[ndst++] = "CLOCK_REALTIME";
+	if (autocfg && (src_name || pps_dev || wait_sync || forced)) {
+		fprintf(stderr, "autoconfiguration cannot be mixed with manual "
+				"config options.\n");
+		goto bad_usage;
+	}
+	if (!autocfg && nuds > 1) {
+		fprintf(stderr,
+			"autoconfiguration needed with multiple domains.\n");
+		goto bad_usage;
+	}
+	if (!autocfg && !pps_dev && !src_name) {
+		fprintf(stderr, "autoconfiguration or valid source clock must "
+				"be selected.\n");
+		goto bad_usage;
+	}
+	if (pps_dev && (ndst != 1 || strcmp(dst[0], "CLOCK_REALTIME"))) {
+		fprintf(stderr, "cannot use a pps device unless destination is "
+				"CLOCK_REALTIME\n");
+		goto bad_usage;
+	}
+
+	gn_log_setup(progname, (int)gn_config_get_int(cfg, NULL, "logging_level"),
+		     gn_config_get_int(cfg, NULL, "verbose") != 0,
+		     gn_config_get_int(cfg, NULL, "use_syslog") != 0,
+		     gn_config_get_string(cfg, NULL, "message_tag"));
+	st.log.fn = tool_vlog;
+	st.log.ctx = NULL;
+	if (settings_from_config(&st, cfg, &to, rate_interval, (int)readings,
+				 (unsigned)stats))
+		goto end;
+	st.dc.forced_sync_offset = forced;
+	st.utc_offset_forced_s = (int)offset;
+	st.subscribe_interval_s =
+	    rate_interval < 10 ? 10 : (unsigned)rate_interval;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (open_output(&st, cfg, &to))
+		goto end;
+	if (nuds == 0)
+		uds[nuds++] = gn_config_get_string(cfg, NULL, "uds_address");
+	if (ndom == 0)
+		domains[ndom++] = (int)gn_config_get_int(cfg, NULL,
+							 "domainNumber");
+	if (autocfg) {
+		for (unsigned i = 0; i < ndst; i++) {
+			if (!strncasecmp("CLOCK_", dst[i], 6)) {
+				fprintf(stderr, "additional system clocks not "
+						"supported in automatic mode\n");
+				goto end_out;
+			}
+		}
+		rc = p2s_run_auto(
+		    &st, uds, nuds, domains, ndom,
+		    (uint8_t)gn_config_get_int(cfg, NULL, "transportSpecific"),
+		    rt, sys_clock, dst, ndst);
+	} else {
+		rc = run_manual(
+		    &st, src_name, pps_dev, dst, ndst, wait_sync,
+		    uds[nuds - 1], (uint8_t)domains[ndom - 1],
+		    (uint8_t)gn_config_get_int(cfg, NULL, "transportSpecific"));
+	}
+	rc = rc ? 1 : 0;
+end_out:
+	close_output(&st);
+end:
+	gn_log_close();
+	free(lo);
+	gn_config_destroy(cfg);
+	return rc;
+bad_usage:
+	usage(progname);
+	free(lo);
+	gn_config_destroy(cfg);
+	return 1;
+}
