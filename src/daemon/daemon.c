@@ -13,6 +13,8 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/random.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <inttypes.h>
@@ -31,8 +33,10 @@
 #include "tlv.h"
 #include "wire.h"
 
-#define RX_BUF	    1500
-#define RX_PER_WAKE 16
+#define RX_BUF 1500
+/* One message per readiness, as ptp4l: poll() reports the socket again
+ * at once if more is queued (and clknetsim requires it). */
+#define RX_PER_WAKE 1
 
 static int64_t mono_ns(void)
 {
@@ -40,6 +44,29 @@ static int64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return gn_timespec_ns(&ts);
+}
+
+/* A non-blocking CLOCK_MONOTONIC timerfd, close-on-exec set afterwards
+ * (clknetsim accepts no other flag than TFD_NONBLOCK). */
+static int timerfd_mono(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
+/* The protocol's random seed: getrandom() (which simulators provide,
+ * so their runs repeat), else time and pid. */
+static uint64_t daemon_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(seed))
+		return seed;
+	return (uint64_t)mono_ns() ^ ((uint64_t)getpid() << 32);
 }
 
 /* ---- env: what the core calls ---- */
@@ -783,6 +810,13 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 			return rc;
 		idx = gn_interface_phc_index(ifname, &caps);
 		if (d->hw_ts) {
+			if (idx < -1) {
+				snprintf(err, errlen,
+					 "%s: time stamping capabilities "
+					 "(ETHTOOL_GET_TS_INFO): %s",
+					 ifname, strerror(-idx));
+				return idx;
+			}
 			if (idx < 0) {
 				snprintf(err, errlen,
 					 "%s: no PTP hardware clock for "
@@ -807,8 +841,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 			return rc;
 		d->dp[i].open = true;
 		for (k = 0; k < GN_TMR_COUNT; k++) {
-			d->dp[i].tfd[k] = timerfd_create(
-			    CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+			d->dp[i].tfd[k] = timerfd_mono();
 			if (d->dp[i].tfd[k] < 0) {
 				rc = -errno;
 				snprintf(err, errlen, "timerfd_create: %s",
@@ -856,7 +889,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	    .notify = env_notify,
 	};
 	rc = gn_clock_init(&d->clock, &cc, d->ports, d->pcfg, n, &d->env,
-			   (uint64_t)mono_ns() ^ ((uint64_t)getpid() << 32));
+			   daemon_seed());
 	if (rc) {
 		snprintf(err, errlen, "bad clock configuration");
 		return rc;
@@ -896,8 +929,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	if (!d->met && err[0])
 		return -EINVAL;
 	gn_log_set_hook(daemon_log_hook, d);
-	d->tick_tfd =
-	    timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	d->tick_tfd = timerfd_mono();
 	if (d->tick_tfd >= 0) {
 		struct itimerspec its = {.it_interval = {.tv_sec = 1},
 					 .it_value = {.tv_sec = 1}};
@@ -916,8 +948,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		};
 
 		its.it_value = its.it_interval;
-		d->summary_tfd =
-		    timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		d->summary_tfd = timerfd_mono();
 		if (d->summary_tfd >= 0)
 			timerfd_settime(d->summary_tfd, 0, &its, NULL);
 	}
@@ -1045,7 +1076,10 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 	gn_publish_update(d->pub, &d->clock, &d->pclk, GN_PUBLISH_START);
 	daemon_after_core(d);
 	for (i = 0; i < d->nports; i++) {
-		if (gn_interface_link_up(d->dp[i].tr.cfg.ifname) == 0) {
+		/* Without link monitoring a port that starts down
+		 * could never recover: assume up, as ptp4l does. */
+		if (d->lm_open &&
+		    gn_interface_link_up(d->dp[i].tr.cfg.ifname) == 0) {
 			gn_clock_link(&d->clock, i, false);
 			daemon_after_core(d);
 		}

@@ -78,6 +78,10 @@
 /* Holdover rate of a grandmaster that never followed anyone: what a
  * free oscillator may do against the next grandmaster (1 ppm). */
 #define GM_STALE_PPB 1000.0
+/* A delay's Sync and Delay_Req lie at most this far apart (samples,
+ * and at least this many s). */
+#define DELAY_SPREAD_SAMPLES 4.0
+#define DELAY_SPREAD_MIN_S   1.0
 /* Samples are fresh within max(4 spacings, 2 s). */
 #define FRESH_SPACINGS 4.0
 #define FRESH_MIN_S    2.0
@@ -100,13 +104,15 @@ uint64_t gn_clock_accuracy_ns(uint8_t a)
 	/* 0x17 1 ps ... 0x2F 1 s, 0x30 10 s; halves and tenths alternate
 	 * as 1, 2.5, 10, 25, 100, 250 ... */
 	static const uint64_t table[] = {
-	    1,		1,	     1,		  1,	     1,	  1, /* 17-1C */
-	    1,		3,	     10,	  25,	     100, 250, /* 1D-22 */
-	    1000,	2500,	     10000,	  25000,     100000,
-	    250000, /* 23-28 */
-	    1000000,	2500000,     10000000,	  25000000,  100000000,
-	    250000000, /* 29-2E */
-	    1000000000, 10000000000, /* 2F-30 */
+	    1,		1,	     1,
+	    1,		1,	     1, /* 17-1C */
+	    1,		3,	     10,
+	    25,		100,	     250, /* 1D-22 */
+	    1000,	2500,	     10000,
+	    25000,	100000,	     250000, /* 23-28 */
+	    1000000,	2500000,     10000000,
+	    25000000,	100000000,   250000000, /* 29-2E */
+	    1000000000, 10000000000,		/* 2F-30 */
 	};
 
 	if (a < 0x17 || a > 0x30)
@@ -129,7 +135,8 @@ static void obs_reset(struct gn_observer *o)
 
 static void obs_advance(struct gn_observer *o, int64_t to_ns)
 {
-	o->servo_phase_ns += o->adj_ppb * (double)(to_ns - o->phase_t_ns) * 1e-9;
+	o->servo_phase_ns +=
+	    o->adj_ppb * (double)(to_ns - o->phase_t_ns) * 1e-9;
 	o->phase_t_ns = to_ns;
 }
 
@@ -159,11 +166,12 @@ static void obs_sample(struct gn_observer *o, int64_t t_ns, int64_t off_ns,
 		double dt = (double)(t_ns - o->last_t_ns) * 1e-9;
 
 		if (dt > 0)
-			o->dt_s = o->dt_s > 0 ? o->dt_s + (dt - o->dt_s) / 8.0
-					      : dt;
+			o->dt_s =
+			    o->dt_s > 0 ? o->dt_s + (dt - o->dt_s) / 8.0 : dt;
 	}
 	o->t_s[o->head] = x;
 	o->y_ns[o->head] = y;
+	o->a_ppb[o->head] = o->adj_ppb;
 	o->head = (o->head + 1) % GN_OBS_WINDOW;
 	if (o->n < GN_OBS_WINDOW)
 		o->n++;
@@ -205,8 +213,7 @@ static double chi2_low(unsigned k)
 /* The learnt frequency wander (ppb) and the span it covers (s). */
 static void obs_wander(const struct gn_observer *o, double *w, double *span)
 {
-	double lo = INFINITY, hi = -INFINITY, t_lo = INFINITY,
-	       t_hi = -INFINITY;
+	double lo = INFINITY, hi = -INFINITY, t_lo = INFINITY, t_hi = -INFINITY;
 	unsigned i;
 
 	*w = 0.0;
@@ -282,6 +289,26 @@ static void obs_fit(struct gn_observer *o, int64_t now_ns, double adj_ppb,
 	}
 	f->sigma_ns = sigma;
 	f->stat_ns = K_SIGMA * sigma * pred + sigma;
+	/*
+	 * A path delay is measured from a Sync and a Delay_Req up to a few
+	 * intervals apart (more with loss); while the clock runs off
+	 * frequency by r, the delay, and every offset computed with it,
+	 * is off by up to r times that spread. The window's adjustments
+	 * with today's slope say how fast the clock ran then.
+	 */
+	{
+		double rmax = 0.0,
+		       spread_s = fmax(DELAY_SPREAD_SAMPLES * o->dt_s,
+				       DELAY_SPREAD_MIN_S);
+
+		for (i = 0; i < n; i++)
+			rmax = fmax(rmax,
+				    n >= 2 && sxx > 0
+					? fabs(b + o->a_ppb[i])
+					: fabs(o->a_ppb[i]) + FREQ_PRIOR_PPB);
+		f->delay_drift_ns = rmax * spread_s;
+		f->stat_ns += f->delay_drift_ns;
+	}
 	/* Since the last sample the clock ran on its own: what the fit
 	 * cannot see (wander; any frequency before there is a slope). */
 	f->stat_ns += fabs(x_now - x_last) *
@@ -381,18 +408,23 @@ void gn_bound_update(struct gn_bound *b, const struct gn_clock *c,
 	uint64_t bound;
 	double growth, stale;
 
-	/* A new parent: the old phase history says nothing of it. */
-	if (b->have_parent &&
-	    !gn_port_identity_eq(&b->parent, &c->pds.parent_port))
-		obs_reset(o);
-	b->parent = c->pds.parent_port;
-	b->have_parent = true;
+	/* A new master: the old phase history says nothing of it. Losing
+	 * the master (the parent becomes the clock itself) is holdover,
+	 * where that history is what counts. */
+	if (!gn_clock_identity_eq(&c->pds.parent_port.clock,
+				  &c->dds.identity)) {
+		if (b->have_parent &&
+		    !gn_port_identity_eq(&b->parent, &c->pds.parent_port))
+			obs_reset(o);
+		b->parent = c->pds.parent_port;
+		b->have_parent = true;
+	}
 
 	/* A new sample since the last call? */
 	if (c->have_offset &&
 	    (o->samples == 0 || c->last_ingress_ns != b->last_ingress_ns)) {
-		bool jump = c->servo_state == GN_SERVO_JUMP &&
-			    !c->cfg.free_running;
+		bool jump =
+		    c->servo_state == GN_SERVO_JUMP && !c->cfg.free_running;
 
 		b->last_ingress_ns = c->last_ingress_ns;
 		obs_sample(o, c->last_ingress_ns, c->last_offset_ns, jump,
@@ -405,10 +437,11 @@ void gn_bound_update(struct gn_bound *b, const struct gn_clock *c,
 
 	obs_fit(o, now_ns, adj_ppb, hw, f);
 	if (sp >= 0)
-		following = port_following(gn_clock_port_state(c, (unsigned)sp));
+		following =
+		    port_following(gn_clock_port_state(c, (unsigned)sp));
 	fresh_s = fmax(FRESH_SPACINGS * o->dt_s, FRESH_MIN_S);
-	fresh = o->samples > 0 &&
-		(double)(now_ns - o->last_t_ns) * 1e-9 < fresh_s;
+	fresh =
+	    o->samples > 0 && (double)(now_ns - o->last_t_ns) * 1e-9 < fresh_s;
 
 	asym = b->cfg.asymmetry_ns >= 0
 		   ? (double)b->cfg.asymmetry_ns
@@ -447,12 +480,12 @@ void gn_bound_update(struct gn_bound *b, const struct gn_clock *c,
 		state = GN_PAGE_HOLDOVER;
 		if (b->state != GN_PAGE_HOLDOVER)
 			b->holdover_t0_ns = o->last_t_ns;
-		h_s = (double)(now_ns - b->holdover_t0_ns) * 1e-9 +
-		      NEXT_UPDATE_S;
-		bound = to_bound(
-		    (double)b->anchor_bound_ns +
-		    b->anchor_growth_ppb *
-			fabs((double)(now_ns - b->anchor_ns)) * 1e-9);
+		h_s =
+		    (double)(now_ns - b->holdover_t0_ns) * 1e-9 + NEXT_UPDATE_S;
+		bound =
+		    to_bound((double)b->anchor_bound_ns +
+			     b->anchor_growth_ppb *
+				 fabs((double)(now_ns - b->anchor_ns)) * 1e-9);
 		growth = fabs(f->r_ppb) + K_SIGMA * f->r_sd_ppb +
 			 holdover_rate(b, f, h_s);
 		stale = growth;
@@ -648,8 +681,8 @@ static int page_create(struct gn_publisher *p, unsigned mode, char *err,
 static clockid_t config_local_clock(const struct gn_config *cfg)
 {
 	int64_t target = gn_config_get_int(cfg, NULL, "clock_target");
-	bool hw = gn_config_get_int(cfg, NULL, "time_stamping") !=
-		  GN_CFG_TS_SOFTWARE;
+	bool hw =
+	    gn_config_get_int(cfg, NULL, "time_stamping") != GN_CFG_TS_SOFTWARE;
 
 	if (target == GN_CFG_TARGET_AUTO)
 		target = hw ? GN_CFG_TARGET_PHC : GN_CFG_TARGET_SYSTEM;
@@ -674,8 +707,8 @@ struct gn_publisher *gn_publish_open(const struct gn_config *cfg, char *err,
 	gn_bound_config_default(&bc);
 	bc.asymmetry_ns = gn_config_get_int(cfg, NULL, "bound_asymmetry");
 	bc.holdover_ppb = gn_config_get_double(cfg, NULL, "holdover_growth");
-	bc.hw_stamping = gn_config_get_int(cfg, NULL, "time_stamping") !=
-			 GN_CFG_TS_SOFTWARE;
+	bc.hw_stamping =
+	    gn_config_get_int(cfg, NULL, "time_stamping") != GN_CFG_TS_SOFTWARE;
 	gn_bound_init(&p->bound, &bc);
 	p->last_state = -1;
 	p->local_clock = config_local_clock(cfg);
@@ -689,8 +722,8 @@ struct gn_publisher *gn_publish_open(const struct gn_config *cfg, char *err,
 	if (rc == 0)
 		return p; /* publication off: estimator only */
 	rc = page_create(
-	    p, (unsigned)gn_config_get_int(cfg, NULL, "publish_file_mode"),
-	    err, errlen);
+	    p, (unsigned)gn_config_get_int(cfg, NULL, "publish_file_mode"), err,
+	    errlen);
 	if (rc) {
 		if (gn_config_is_set(cfg, NULL, "publish_path")) {
 			free(p);
@@ -747,9 +780,9 @@ static void read_mapping(struct gn_publisher *p, struct gn_pclock *clk,
 		m->local_clock = CLOCK_MONOTONIC_RAW;
 		m->local_ns = read_ns(CLOCK_MONOTONIC_RAW);
 		m->rate_ppb = clk->intrinsic_ppb + clk->freq_ppb;
-		m->clock_ns = gn_pclock_virtual_map(clk->v_anchor_ns,
-						    clk->raw_anchor_ns,
-						    m->local_ns, m->rate_ppb);
+		m->clock_ns =
+		    gn_pclock_virtual_map(clk->v_anchor_ns, clk->raw_anchor_ns,
+					  m->local_ns, m->rate_ppb);
 		m->err_ns = 1.0; /* rounding of the 2^-48 rate */
 		break;
 	case GN_PCLOCK_PHC:
@@ -757,7 +790,8 @@ static void read_mapping(struct gn_publisher *p, struct gn_pclock *clk,
 		phc_sandwich(clk, &m->local_ns, &m->clock_ns, &width);
 		m->err_ns = (double)width / 2.0 + 1.0;
 		if (p->phc_have_prev && m->local_ns > p->phc_prev_local_ns) {
-			double dl = (double)(m->local_ns - p->phc_prev_local_ns);
+			double dl =
+			    (double)(m->local_ns - p->phc_prev_local_ns);
 
 			m->rate_ppb =
 			    ((double)(m->clock_ns - p->phc_prev_clock_ns) / dl -
@@ -885,8 +919,8 @@ void gn_publish_update(struct gn_publisher *p, const struct gn_clock *c,
 	d.time_source = c->tpds.time_source;
 	d.servo_state = (uint8_t)c->servo_state;
 	sp = gn_clock_slave_port(c);
-	d.port_state = (uint8_t)gn_clock_port_state(
-	    c, sp >= 0 ? (unsigned)sp : 0);
+	d.port_state =
+	    (uint8_t)gn_clock_port_state(c, sp >= 0 ? (unsigned)sp : 0);
 	d.domain = c->dds.domain;
 	memcpy(d.gm_identity, c->pds.gm_identity.id, 8);
 	memcpy(d.parent_identity, c->pds.parent_port.clock.id, 8);

@@ -83,6 +83,7 @@ void gn_bound_config_default(struct gn_bound_config *cfg);
  */
 struct gn_observer {
 	double t_s[GN_OBS_WINDOW], y_ns[GN_OBS_WINDOW];
+	double a_ppb[GN_OBS_WINDOW]; /* adjustment in effect at the sample */
 	unsigned head, n;
 	int64_t t0_ns;
 	double servo_phase_ns; /* put in by the servo up to phase_t_ns */
@@ -103,6 +104,7 @@ struct gn_obs_fit {
 	double e_ns;	   /* estimated clock error at the instant */
 	double e_last_ns;  /* the last sample extrapolated to it */
 	double stat_ns;	   /* statistical half-width of e_ns */
+	double delay_drift_ns; /* delay measured while the clock drifted */
 	double r_ppb;	   /* clock's frequency error now (with adj) */
 	double r_sd_ppb;   /* its standard deviation */
 	double sigma_ns;   /* residual noise in use */

@@ -5,6 +5,7 @@
 #include "uds.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,7 +24,12 @@ int gn_uds_open(struct gn_uds *u, const char *path, unsigned mode,
 		snprintf(err, errlen, "uds address '%s' is too long", path);
 		return -ENAMETOOLONG;
 	}
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* Plain type, flags after: clknetsim accepts only plain types. */
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd >= 0) {
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+		(void)fcntl(fd, F_SETFL, O_NONBLOCK);
+	}
 	if (fd < 0) {
 		e = errno;
 		snprintf(err, errlen, "uds socket: %s", strerror(e));

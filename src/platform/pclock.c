@@ -9,6 +9,9 @@
  * nothing in the kernel), or lose precision in the virtual clock's
  * arithmetic (exact 128-bit integer math).
  */
+/* open() rather than open64(): the PHC is a character device, and
+ * clknetsim intercepts open() only. Harmless on LP64. */
+#undef _FILE_OFFSET_BITS
 #include "pclock.h"
 
 #include <errno.h>
@@ -114,6 +117,18 @@ static void realtime_raw_pair(int64_t *rt_ns, int64_t *raw_ns)
 	}
 }
 
+/* The system clock's total frequency adjustment: tick + frequency. */
+static double system_freq(const struct gn_pclock *c, const struct timex *tx)
+{
+	double ppb = tx->freq / SCALED_PPM_PER_PPB;
+
+	if (c->kind == GN_PCLOCK_SYSTEM && c->nominal_tick_us > 0 &&
+	    tx->tick > 0)
+		ppb += 1e3 * (double)c->user_hz *
+		       (double)(tx->tick - c->nominal_tick_us);
+	return ppb;
+}
+
 static void init_common(struct gn_pclock *c, enum gn_pclock_kind kind)
 {
 	memset(c, 0, sizeof(*c));
@@ -135,7 +150,13 @@ int gn_pclock_open_system(struct gn_pclock *c)
 	c->max_adj_ppb = tx.tolerance / SCALED_PPM_PER_PPB;
 	if (c->max_adj_ppb <= 0)
 		c->max_adj_ppb = 500000.0;
-	c->freq_ppb = tx.freq / SCALED_PPM_PER_PPB;
+	c->user_hz = sysconf(_SC_CLK_TCK);
+	if (c->user_hz > 0 && c->user_hz <= 1000000) {
+		c->nominal_tick_us = 1000000 / c->user_hz;
+		/* the tick may move by 10 % of its nominal length */
+		c->max_adj_ppb += 1e8;
+	}
+	c->freq_ppb = system_freq(c, &tx);
 	return 0;
 }
 
@@ -268,7 +289,18 @@ int gn_pclock_adjfreq(struct gn_pclock *c, double ppb)
 	}
 	memset(&tx, 0, sizeof(tx));
 	tx.modes = ADJ_FREQUENCY;
-	tx.freq = (long)llround(ppb * SCALED_PPM_PER_PPB);
+	if (c->kind == GN_PCLOCK_SYSTEM && c->nominal_tick_us > 0) {
+		/* Whole tick steps take what the frequency cannot. */
+		double per_tick_ppb = 1e3 * (double)c->user_hz;
+		double fine = ppb;
+
+		tx.modes |= ADJ_TICK;
+		tx.tick = c->nominal_tick_us + (long)llround(ppb / per_tick_ppb);
+		fine -= per_tick_ppb * (double)(tx.tick - c->nominal_tick_us);
+		tx.freq = (long)llround(fine * SCALED_PPM_PER_PPB);
+	} else {
+		tx.freq = (long)llround(ppb * SCALED_PPM_PER_PPB);
+	}
 	rc = kernel_adjtime(c, &tx);
 	if (rc)
 		return rc;
@@ -307,7 +339,7 @@ double gn_pclock_read_freq(struct gn_pclock *c)
 	memset(&tx, 0, sizeof(tx));
 	if (clock_adjtime(c->clkid, &tx) < 0)
 		return c->freq_ppb;
-	return tx.freq / SCALED_PPM_PER_PPB;
+	return system_freq(c, &tx);
 }
 
 int64_t gn_pclock_from_realtime(struct gn_pclock *c, int64_t rt_ns)

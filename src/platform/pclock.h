@@ -31,6 +31,11 @@ struct gn_pclock {
 	int64_t v_anchor_ns;
 	int64_t raw_anchor_ns;
 	double intrinsic_ppb; /* virtual_clock_freq: a built-in error */
+	/* SYSTEM: beyond the kernel's 500 ppm frequency range the tick
+	 * length (ADJ_TICK, in us per USER_HZ tick) takes the coarse part,
+	 * as linuxptp does, for a range of about +-10 %. */
+	long nominal_tick_us;
+	long user_hz;
 };
 
 /* The system clock. Never steered in tests. */

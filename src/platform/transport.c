@@ -104,12 +104,25 @@ static int ifreq_init(struct ifreq *ifr, const char *ifname)
 	return 0;
 }
 
+/*
+ * socket() with close-on-exec set afterwards: clknetsim (the simulator
+ * linuxptp's test suite runs on) accepts only the plain socket types.
+ */
+static int socket_cloexec(int domain, int type, int protocol)
+{
+	int fd = socket(domain, type, protocol);
+
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
 /* Runs an interface ioctl on a throw-away socket. */
 static int if_ioctl(unsigned long req, struct ifreq *ifr)
 {
 	int fd, rc = 0;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = socket_cloexec(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return -errno;
 	if (ioctl(fd, req, ifr) < 0)
@@ -158,10 +171,31 @@ int gn_interface_mac(const char *ifname, uint8_t mac[6])
 	rc = if_ioctl(SIOCGIFHWADDR, &ifr);
 	if (rc)
 		return rc;
-	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+	/* Some simulated interfaces report family 0 with a real address. */
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER &&
+	    ifr.ifr_hwaddr.sa_family != 0)
 		return -EAFNOSUPPORT;
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (ifr.ifr_hwaddr.sa_family == 0 &&
+	    !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -EAFNOSUPPORT;
 	return 0;
+}
+
+/* SIOCGIFINDEX rather than if_nametoindex(): glibc's version uses
+ * internal calls that an LD_PRELOAD simulator cannot see. */
+int gn_interface_index(const char *ifname)
+{
+	struct ifreq ifr;
+	int rc;
+
+	rc = ifreq_init(&ifr, ifname);
+	if (rc)
+		return rc;
+	rc = if_ioctl(SIOCGIFINDEX, &ifr);
+	if (rc)
+		return rc;
+	return ifr.ifr_ifindex;
 }
 
 int gn_interface_link_up(const char *ifname)
@@ -284,7 +318,7 @@ static int open_udp4(struct gn_transport *t, int port, int dscp, char *err,
 	char name[INET_ADDRSTRLEN];
 	int fd, rc, i;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	fd = socket_cloexec(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	if (fd < 0)
 		return fail(err, errlen, ifn, errno, "port %d: socket(AF_INET)",
 			    port);
@@ -348,7 +382,7 @@ static int open_udp6(struct gn_transport *t, int port, int dscp, char *err,
 	char name[INET6_ADDRSTRLEN];
 	int fd, rc, i;
 
-	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	fd = socket_cloexec(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
 	if (fd < 0)
 		return fail(err, errlen, ifn, errno,
 			    "port %d: socket(AF_INET6)", port);
@@ -428,7 +462,7 @@ static int open_l2(struct gn_transport *t, char *err, size_t errlen)
 	int fd, rc, i;
 
 	/* Protocol 0 until bind(): no frames of other interfaces queue. */
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	fd = socket_cloexec(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0)
 		return fail(err, errlen, ifn, errno, "socket(AF_PACKET)");
 	memset(&sll, 0, sizeof(sll));
@@ -690,10 +724,11 @@ int gn_transport_open(struct gn_transport *t,
 		name[sizeof(name) - 1] = '\0';
 		return fail(err, errlen, name, -rc, "transport configuration");
 	}
-	t->ifindex = (int)if_nametoindex(ifn);
-	if (t->ifindex <= 0)
-		return fail(err, errlen, ifn, errno == 0 ? ENODEV : errno,
+	rc = gn_interface_index(ifn);
+	if (rc <= 0)
+		return fail(err, errlen, ifn, rc == 0 ? ENODEV : -rc,
 			    "interface index");
+	t->ifindex = rc;
 	rc = gn_interface_mac(ifn, t->mac);
 	if (rc && t->cfg.transport == GN_NET_L2)
 		return fail(err, errlen, ifn, -rc,

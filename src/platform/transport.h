@@ -42,12 +42,12 @@ struct gn_transport_config {
 	enum gn_net_transport transport;
 	enum gn_ts_mode ts_mode;
 	enum gn_hwts_filter hwts_filter;
-	bool p2p; /* delay_mechanism P2P: the rx filter must pass Pdelay */
-	int udp_ttl;	      /* IP TTL / hop limit of multicasts */
-	int dscp_event;	      /* 0..63 */
-	int dscp_general;     /* 0..63 */
-	int udp6_scope;	      /* 0x0..0xF, the IPv6 multicast scope */
-	int socket_priority;  /* SO_PRIORITY, 0..15 */
+	bool p2p;    /* delay_mechanism P2P: the rx filter must pass Pdelay */
+	int udp_ttl; /* IP TTL / hop limit of multicasts */
+	int dscp_event;		/* 0..63 */
+	int dscp_general;	/* 0..63 */
+	int udp6_scope;		/* 0x0..0xF, the IPv6 multicast scope */
+	int socket_priority;	/* SO_PRIORITY, 0..15 */
 	uint8_t ptp_dst_mac[6]; /* L2 primary address */
 	uint8_t p2p_dst_mac[6]; /* L2 peer-delay address */
 	bool l2_vlan_ok;	/* nothing to do; VLAN devices just work */
@@ -112,9 +112,8 @@ int gn_transport_tx_timestamp(struct gn_transport *t, uint8_t msg_type,
  * CLOCK_REALTIME; hardware: the PHC's time). *have_ts is false when the
  * kernel gave no stamp. -EAGAIN when nothing is pending.
  */
-ssize_t gn_transport_recv(struct gn_transport *t, enum gn_sock which,
-			  void *buf, size_t len, struct timespec *ts,
-			  bool *have_ts);
+ssize_t gn_transport_recv(struct gn_transport *t, enum gn_sock which, void *buf,
+			  size_t len, struct timespec *ts, bool *have_ts);
 
 /* The interface's PTP hardware clock index (ETHTOOL_GET_TS_INFO), or
  * -1 when it has none; negative errno on error. *caps gets the
@@ -123,6 +122,9 @@ int gn_interface_phc_index(const char *ifname, unsigned *caps);
 
 /* Interface MAC address (for the clock identity). */
 int gn_interface_mac(const char *ifname, uint8_t mac[6]);
+
+/* The interface's index (SIOCGIFINDEX), or a negative errno. */
+int gn_interface_index(const char *ifname);
 
 /* IFF_RUNNING of the interface: 1 up, 0 down, negative errno. */
 int gn_interface_link_up(const char *ifname);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pclock.h"
 
@@ -332,8 +333,11 @@ static void test_system_clock_read_only_views(void **state)
 	assert_int_equal(c.kind, GN_PCLOCK_SYSTEM);
 	assert_int_equal(c.clkid, CLOCK_REALTIME);
 	assert_int_equal(c.fd, -1);
-	/* The kernel's tolerance: 500 ppm = 32768000 scaled ppm. */
-	assert_true(c.max_adj_ppb == 500000.0);
+	/* The kernel's tolerance, 500 ppm = 32768000 scaled ppm, plus 10 %
+	 * through the tick length (USER_HZ 100: nominal 10000 us). */
+	assert_int_equal(c.user_hz, sysconf(_SC_CLK_TCK));
+	assert_int_equal(c.nominal_tick_us, 1000000 / c.user_hz);
+	assert_true(c.max_adj_ppb == 500000.0 + 1e8);
 	t1 = clock_ns(CLOCK_REALTIME);
 	now = gn_pclock_now(&c);
 	t2 = clock_ns(CLOCK_REALTIME);
