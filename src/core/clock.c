@@ -108,8 +108,9 @@ int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
 	c->dds.identity = cfg->identity;
 	c->dds.domain = cfg->domain;
 	clock_update_d0(c);
-	/* The PHC (or virtual clock) keeps TAI: announce the PTP timescale. */
-	c->local_time_flags = GN_FLAG_PTP_TIMESCALE;
+	/* A PHC keeps TAI: announce the PTP timescale. A clock that keeps
+	 * UTC (the system clock) announces ARB, as ptp4l does. */
+	c->local_time_flags = cfg->utc_timescale ? 0 : GN_FLAG_PTP_TIMESCALE;
 
 	c->pds.parent_port.clock = cfg->identity;
 	c->pds.parent_port.port = 0;
@@ -225,10 +226,9 @@ void gn_clock_port_enable(struct gn_clock *c, unsigned port, bool enable)
 	if (!p || p->enabled == enable)
 		return;
 	p->enabled = enable;
-	gn_port_dispatch(p,
-			 enable ? GN_EV_DESIGNATED_ENABLED
-				: GN_EV_DESIGNATED_DISABLED,
-			 false);
+	gn_port_dispatch(
+	    p, enable ? GN_EV_DESIGNATED_ENABLED : GN_EV_DESIGNATED_DISABLED,
+	    false);
 	gn_clock_run_state_decision(c);
 }
 
@@ -383,12 +383,12 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 		struct gn_port *p = &c->ports[i];
 		const struct gn_foreign_master *fm = gn_port_best_foreign(p);
 		struct gn_bmca_input in = {
-			.d0 = &d0,
-			.erbest = fm ? &fm->ds : NULL,
-			.ebest = best ? &best->ds : NULL,
-			.erbest_is_ebest = best && (int)i == best_port,
-			.state = p->ds.state,
-			.role = clock_port_role(c, p),
+		    .d0 = &d0,
+		    .erbest = fm ? &fm->ds : NULL,
+		    .ebest = best ? &best->ds : NULL,
+		    .erbest_is_ebest = best && (int)i == best_port,
+		    .state = p->ds.state,
+		    .role = clock_port_role(c, p),
 		};
 		enum gn_bmca_decision d = gn_bmca_state_decision(&in);
 		enum gn_fsm_event ev = gn_fsm_event_from_decision(d);
@@ -430,14 +430,35 @@ static void clock_invalidate_exchanges(struct gn_clock *c)
 
 		memset(&p->sync, 0, sizeof(p->sync));
 		p->have_last_sync = false;
-		p->have_t3 = false;
-		p->delay_req_sent = false;
+		memset(p->dreq, 0, sizeof(p->dreq));
 		p->have_nrr_point = false;
 		/* Samples taken before the step carry the old frequency
 		 * error; start the filter afresh but keep the last value
 		 * until a new measurement arrives. */
 		gn_filter_reset(&p->delay_filter);
 	}
+}
+
+/*
+ * A clock that keeps UTC following a master on the PTP timescale (TAI):
+ * the master's time is currentUtcOffset seconds ahead. The offset to use
+ * follows ptp4l: the announced one when valid and traceable, else the
+ * larger of the announced and the configured utc_offset.
+ */
+static int64_t clock_utc_correction_ns(const struct gn_clock *c)
+{
+	const struct gn_time_properties_ds *t = &c->tpds;
+	int64_t off;
+
+	if (!c->cfg.utc_timescale || !t->ptp_timescale)
+		return 0;
+	if (t->current_utc_offset_valid && t->time_traceable)
+		off = t->current_utc_offset;
+	else if (t->current_utc_offset > c->cfg.utc_offset)
+		off = t->current_utc_offset;
+	else
+		off = c->cfg.utc_offset;
+	return off * 1000000000;
 }
 
 void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
@@ -448,6 +469,7 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 	struct gn_notice n;
 	double adj;
 
+	offset_ns += clock_utc_correction_ns(c);
 	c->cds.offset_from_master_ns = offset_ns;
 	c->cds.mean_path_delay_ns = path_delay_ns;
 
@@ -455,8 +477,9 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 		/* Measure only: estimate the frequency error from the
 		 * drift of the offset, never touch the clock. */
 		if (c->have_offset && ingress_ns != c->last_ingress_ns) {
-			double drift = (double)(offset_ns - c->last_offset_ns) /
-				       (double)(ingress_ns - c->last_ingress_ns);
+			double drift =
+			    (double)(offset_ns - c->last_offset_ns) /
+			    (double)(ingress_ns - c->last_ingress_ns);
 			c->freq_ppb = -drift * 1e9;
 			state = GN_SERVO_LOCKED;
 		} else {
@@ -490,7 +513,9 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 	c->last_ingress_ns = ingress_ns;
 	c->have_offset = true;
 
-	gn_clock_stats_add(c, offset_ns, adj, path_delay_ns);
+	/* ptp4l prints its servo's output, the negative of the frequency
+	 * it applies; people parse these lines, so do the same. */
+	gn_clock_stats_add(c, offset_ns, -adj, path_delay_ns);
 
 	memset(&n, 0, sizeof(n));
 	n.kind = GN_NOTICE_SYNC_SAMPLE;
@@ -522,19 +547,19 @@ void gn_clock_stats_add(struct gn_clock *c, int64_t offset_ns, double freq_ppb,
 {
 	struct gn_clock_stats *s = &c->stats;
 	int log_sync = c->slave_port >= 0
-			       ? c->ports[c->slave_port].ds.log_sync_interval
-			       : 0;
+			   ? c->ports[c->slave_port].ds.log_sync_interval
+			   : 0;
 	int shift = c->cfg.summary_interval - log_sync;
-	unsigned max_count = shift > 0 ? (shift > 20 ? 1u << 20 : 1u << shift)
-				       : 1;
+	unsigned max_count =
+	    shift > 0 ? (shift > 20 ? 1u << 20 : 1u << shift) : 1;
 	double o = (double)offset_ns, d = (double)delay_ns;
 
 	if (max_count <= 1) {
 		gn_clock_log(c, GN_LOG_INFO,
 			     "master offset %10lld s%d freq %+7.0f path delay "
 			     "%9lld",
-			     (long long)offset_ns, (int)c->servo_state, freq_ppb,
-			     (long long)delay_ns);
+			     (long long)offset_ns, (int)c->servo_state,
+			     freq_ppb, (long long)delay_ns);
 		return;
 	}
 	s->n++;

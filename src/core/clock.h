@@ -24,8 +24,9 @@
 #include "tt.h"
 #include "wire.h"
 
-#define GN_PORT_NAME_MAX 32
-#define GN_NO_TIMESTAMP	 INT64_MIN
+#define GN_PORT_NAME_MAX	 32
+#define GN_NO_TIMESTAMP		 INT64_MIN
+#define GN_DELAY_REQ_OUTSTANDING 8
 
 struct gn_port_config {
 	char name[GN_PORT_NAME_MAX]; /* interface name, for logs */
@@ -64,6 +65,10 @@ struct gn_clock_config {
 	int16_t utc_offset;
 	uint8_t time_source;
 	bool hw_stamping; /* for servo constants and log text */
+	/* The clock keeps UTC (the system clock, or a virtual clock on
+	 * it): it announces the ARB timescale, and corrects the offset to
+	 * a master on the PTP timescale by currentUtcOffset (as ptp4l). */
+	bool utc_timescale;
 	struct gn_servo_config servo;
 	/* summary_interval (log2 s): per-sample log lines when it is not
 	 * above logSyncInterval, else one statistics line per interval. */
@@ -129,10 +134,15 @@ struct gn_port {
 	int64_t last_t1c_ns, last_t2_ns; /* last completed Sync (t1+corr, t2) */
 	bool have_last_sync;
 	bool delay_req_pending; /* waiting for its egress stamp */
-	bool delay_req_sent;
 	uint16_t delay_req_seq;
-	int64_t t3_ns;
-	bool have_t3;
+	/* Delay_Reqs sent and not answered yet (with a long path a
+	 * Delay_Resp comes after the next request went out): matched by
+	 * sequenceId, the oldest overwritten. */
+	struct gn_delay_req_out {
+		uint16_t seq;
+		bool used, have_t3;
+		int64_t t3_ns;
+	} dreq[GN_DELAY_REQ_OUTSTANDING];
 	struct gn_filter delay_filter;
 	int64_t path_delay_ns; /* filtered mean path delay */
 	bool have_path_delay;
@@ -152,6 +162,12 @@ struct gn_port {
 	int64_t peer_delay_ns;
 	bool have_peer_delay;
 	unsigned pdelay_lost; /* consecutive requests without response */
+	/* A Pdelay_Resp_Follow_Up that overtook its Pdelay_Resp. */
+	bool pdelay_fup_early;
+	uint16_t pdelay_resp_seq_seen; /* sequenceId of the last Pdelay_Resp */
+	uint16_t pdelay_fup_seq;
+	struct gn_port_identity pdelay_fup_source;
+	int64_t pdelay_fup_t3_ns, pdelay_fup_corr_ns;
 	bool as_capable;
 	/* P2P responder: a two-step Pdelay_Resp awaiting its egress stamp. */
 	bool pdelay_resp_tx_pending;
@@ -263,6 +279,9 @@ void gn_port_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
 			  int64_t ts_ns);
 void gn_port_tx_timestamp_missing(struct gn_port *p, uint8_t msg_type,
 				  uint16_t seq);
+/* An unanswered Delay_Req by sequenceId, or NULL. */
+struct gn_delay_req_out *gn_port_delay_req_find(struct gn_port *p,
+						uint16_t seq);
 /* Best qualified foreign master of this port (Erbest), or NULL. */
 const struct gn_foreign_master *gn_port_best_foreign(struct gn_port *p);
 /* The port's clock now (0 when the host reads no clock). */

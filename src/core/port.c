@@ -134,8 +134,7 @@ static void port_clear_slave_state(struct gn_port *p)
 	memset(&p->sync, 0, sizeof(p->sync));
 	p->have_last_sync = false;
 	p->delay_req_pending = false;
-	p->delay_req_sent = false;
-	p->have_t3 = false;
+	memset(p->dreq, 0, sizeof(p->dreq));
 	if (!port_uses_p2p(p)) {
 		p->have_path_delay = false;
 		gn_filter_reset(&p->delay_filter);
@@ -155,6 +154,7 @@ static void port_reset_p2p(struct gn_port *p)
 	p->pdelay_req_pending = false;
 	p->have_pdelay_t1 = false;
 	p->pdelay_resp_seen = false;
+	p->pdelay_fup_early = false;
 	p->have_nrr_point = false;
 	p->neighbor_rate_ratio = 1.0;
 	p->have_peer_delay = false;
@@ -475,6 +475,16 @@ static void port_process_delay_req(struct gn_port *p, const struct gn_msg *m,
 	gn_port_send_delay_resp(p, m, rx_ts_ns);
 }
 
+struct gn_delay_req_out *gn_port_delay_req_find(struct gn_port *p, uint16_t seq)
+{
+	unsigned i;
+
+	for (i = 0; i < GN_DELAY_REQ_OUTSTANDING; i++)
+		if (p->dreq[i].used && p->dreq[i].seq == seq)
+			return &p->dreq[i];
+	return NULL;
+}
+
 static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 {
 	struct gn_e2e_sample s;
@@ -484,10 +494,13 @@ static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 		return;
 	if (!gn_port_identity_eq(&m->body.resp.port, &p->ds.identity))
 		return;
-	if (!p->delay_req_sent || m->h.sequence_id != p->delay_req_seq)
+	struct gn_delay_req_out *r =
+	    gn_port_delay_req_find(p, m->h.sequence_id);
+
+	if (!r)
 		return;
-	p->delay_req_sent = false;
-	if (!p->have_t3 || !p->have_last_sync)
+	r->used = false;
+	if (!r->have_t3 || !p->have_last_sync)
 		return;
 	if (gn_timestamp_to_ns(&m->body.resp.ts, &t4) < 0)
 		return;
@@ -513,7 +526,7 @@ static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 	memset(&s, 0, sizeof(s));
 	s.t1_ns = p->last_t1c_ns;
 	s.t2_ns = p->last_t2_ns;
-	s.t3_ns = p->t3_ns;
+	s.t3_ns = r->t3_ns;
 	s.t4_ns = t4;
 	s.delay_corr_ns = port_corr_ns(m->h.correction);
 	s.asymmetry_ns = p->cfg.delay_asymmetry_ns;
@@ -567,10 +580,12 @@ static void port_peer_delay(struct gn_port *p, int64_t t3_ns, int64_t corr_ns)
 	p->as_capable =
 	    p->cfg.neighbor_prop_delay_thresh_ns == 0 ||
 	    p->peer_delay_ns <= p->cfg.neighbor_prop_delay_thresh_ns;
+	/* ptp4l's line (its test suite parses it), then the rate ratio. */
 	gn_clock_log(p->clock, GN_LOG_DEBUG,
-		     "pdelay filtered %10lld   raw %10lld   nrr %.9f",
-		     (long long)p->peer_delay_ns, (long long)raw,
-		     p->neighbor_rate_ratio);
+		     "delay   filtered %10lld   raw %10lld",
+		     (long long)p->peer_delay_ns, (long long)raw);
+	gn_clock_log(p->clock, GN_LOG_DEBUG, "port %u (%s): nrr %.9f",
+		     p->index + 1, p->cfg.name, p->neighbor_rate_ratio);
 }
 
 static bool port_pdelay_match(const struct gn_port *p, const struct gn_msg *m)
@@ -591,6 +606,7 @@ static void port_process_pdelay_resp(struct gn_port *p, const struct gn_msg *m,
 	if (gn_timestamp_to_ns(&m->body.resp.ts, &t2) < 0)
 		return;
 	p->pdelay_resp_seen = true;
+	p->pdelay_resp_seq_seen = m->h.sequence_id;
 	p->pdelay_peer = m->h.source;
 	p->pdelay_t2_ns = t2;
 	p->pdelay_t4_ns = rx_ts_ns;
@@ -601,6 +617,19 @@ static void port_process_pdelay_resp(struct gn_port *p, const struct gn_msg *m,
 		p->pdelay_t2_ns = 0;
 		p->pdelay_req_pending = false;
 		port_peer_delay(p, 0, p->pdelay_resp_corr_ns);
+		return;
+	}
+	/* Its Follow_Up may have come first (jitter reorders them). */
+	if (p->pdelay_fup_early && p->pdelay_fup_seq == m->h.sequence_id &&
+	    gn_port_identity_eq(&p->pdelay_fup_source, &m->h.source)) {
+		int64_t corr;
+
+		p->pdelay_fup_early = false;
+		p->pdelay_req_pending = false;
+		if (gn_add_ns(p->pdelay_resp_corr_ns, p->pdelay_fup_corr_ns,
+			      &corr) < 0)
+			return;
+		port_peer_delay(p, p->pdelay_fup_t3_ns, corr);
 	}
 }
 
@@ -609,12 +638,23 @@ static void port_process_pdelay_resp_fup(struct gn_port *p,
 {
 	int64_t t3;
 
-	if (!port_uses_p2p(p) || !port_pdelay_match(p, m) ||
-	    !p->pdelay_resp_seen || !p->pdelay_resp_two_step)
-		return;
-	if (!gn_port_identity_eq(&m->h.source, &p->pdelay_peer))
+	if (!port_uses_p2p(p) || !port_pdelay_match(p, m))
 		return;
 	if (gn_timestamp_to_ns(&m->body.resp.ts, &t3) < 0)
+		return;
+	/* Before its Pdelay_Resp (this request's response not seen yet):
+	 * keep it until the response comes. */
+	if (!p->pdelay_resp_seen ||
+	    p->pdelay_resp_seq_seen != m->h.sequence_id) {
+		p->pdelay_fup_early = true;
+		p->pdelay_fup_seq = m->h.sequence_id;
+		p->pdelay_fup_source = m->h.source;
+		p->pdelay_fup_t3_ns = t3;
+		p->pdelay_fup_corr_ns = port_corr_ns(m->h.correction);
+		return;
+	}
+	if (!p->pdelay_resp_two_step ||
+	    !gn_port_identity_eq(&m->h.source, &p->pdelay_peer))
 		return;
 	int64_t corr;
 
@@ -779,8 +819,12 @@ void gn_port_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
 		if (!p->delay_req_pending || seq != p->delay_req_seq)
 			return;
 		p->delay_req_pending = false;
-		p->t3_ns = ts_ns;
-		p->have_t3 = true;
+		struct gn_delay_req_out *r = gn_port_delay_req_find(p, seq);
+
+		if (r) {
+			r->t3_ns = ts_ns;
+			r->have_t3 = true;
+		}
 		break;
 	case GN_MSG_PDELAY_REQ:
 		if (!p->pdelay_req_pending || seq != p->pdelay_req_seq)

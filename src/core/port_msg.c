@@ -141,12 +141,23 @@ int gn_port_send_delay_req(struct gn_port *p)
 	port_ts(gn_port_now(p), &m.body.origin);
 	p->delay_req_seq = m.h.sequence_id;
 	p->delay_req_pending = true;
-	p->delay_req_sent = true;
-	p->have_t3 = false;
+	/* Remember it beside the ones still unanswered (oldest goes). */
+	unsigned i, slot = 0;
+
+	for (i = 0; i < GN_DELAY_REQ_OUTSTANDING; i++) {
+		if (!p->dreq[i].used) {
+			slot = i;
+			break;
+		}
+		if ((uint16_t)(p->dreq[i].seq - p->dreq[slot].seq) > 0x8000)
+			slot = i; /* older in sequence order */
+	}
+	p->dreq[slot] =
+	    (struct gn_delay_req_out){.seq = m.h.sequence_id, .used = true};
 	err = port_send(p, &m, true, GN_DEST_MULTICAST);
 	if (err < 0) {
 		p->delay_req_pending = false;
-		p->delay_req_sent = false;
+		p->dreq[slot].used = false;
 	}
 	return err;
 }

@@ -871,6 +871,8 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	rc = daemon_open_clock(d, phc_index, err, errlen);
 	if (rc)
 		return rc;
+	/* Software stamps are CLOCK_REALTIME's: UTC. */
+	cc.utc_timescale = d->pclk.kind != GN_PCLOCK_PHC;
 	cc.initial_freq_ppb =
 	    d->free_running ? 0.0 : gn_pclock_read_freq(&d->pclk);
 	if (cc.servo.max_frequency_ppb <= 0 ||

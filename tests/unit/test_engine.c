@@ -330,6 +330,134 @@ static void test_p2p_converges(void **state)
 	free_sim(s);
 }
 
+/* Jitter reorders Pdelay_Resp and its Follow_Up: a Follow_Up that comes
+ * first is kept until its response arrives, so (almost) every request
+ * yields a peer delay and the delay is not biased by keeping only the
+ * exchanges whose response was fast. */
+static void test_p2p_followup_before_response(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(17);
+	struct gn_port_config pc;
+	struct gn_clock_config cc;
+	int gm, sl, seg;
+	unsigned delays = 0;
+	const char *q;
+
+	gn_clock_config_default(&cc);
+	gn_port_config_default(&pc);
+	pc.delay_mechanism = GN_DM_P2P;
+	cc.priority1 = 100;
+	gm = sim_add_node(s, "gm", &cc, &pc, 1);
+	cc.priority1 = 128;
+	sl = sim_add_node(s, "slave", &cc, &pc, 1);
+	seg = sim_add_segment(s, 40 * US);
+	sim_connect(s, seg, gm, 0);
+	sim_connect(s, seg, sl, 0);
+	/* Half of the frames are held back 30 us: a held Pdelay_Resp
+	 * arrives after its Follow_Up. */
+	s->segs[seg].reorder = 0.5;
+	s->segs[seg].reorder_ns = 30 * US;
+	sim_start(s);
+	sim_run_until(s, 60 * S);
+	for (q = logbuf; (q = strstr(q, "slave: delay   filtered")); q++)
+		delays++;
+	uint64_t reqs = s->nodes[sl].ports[0].stats.tx[GN_MSG_PDELAY_REQ];
+	assert_true(reqs >= 55);
+	/* Without the fix about a quarter of the exchanges are lost. */
+	assert_true(delays * 100 >= reqs * 95);
+	assert_true(s->nodes[sl].ports[0].have_peer_delay);
+	free_sim(s);
+	(void)gm;
+}
+
+/* A 100 ms path with 16 Delay_Reqs per second: every Delay_Resp comes
+ * back after later requests went out. Each is matched to its own request
+ * by sequenceId, so the delay is measured right and keeps being
+ * measured (ptp4l's test suite, 23-basedelay). */
+static void test_long_path_many_delay_reqs(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(23);
+	struct gn_port_config pc;
+	struct gn_clock_config cc;
+	int gm, sl, seg;
+	unsigned delays = 0;
+	const char *q;
+
+	gn_clock_config_default(&cc);
+	cc.hw_stamping = true;
+	gn_port_config_default(&pc);
+	pc.log_min_delay_req_interval = -4;
+	pc.log_sync_interval = -4;
+	cc.priority1 = 100;
+	gm = sim_add_node(s, "gm", &cc, &pc, 1);
+	cc.priority1 = 128;
+	sl = sim_add_node(s, "slave", &cc, &pc, 1);
+	seg = sim_add_segment(s, 100 * MS);
+	sim_connect(s, seg, gm, 0);
+	sim_connect(s, seg, sl, 0);
+	s->nodes[sl].sc.freq_err_ppb = 20000;
+	sim_start(s);
+	sim_run_until(s, 60 * S);
+	for (q = logbuf; (q = strstr(q, "slave: delay   filtered")); q++)
+		delays++;
+	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
+	/* about 16/s once a slave (from ~10 s on): most were answered */
+	assert_true(delays > 500);
+	assert_true(abs64(s->nodes[sl].ports[0].path_delay_ns - 100 * MS) <
+		    100);
+	assert_true(max_error(s, sl, 50 * S, 60 * S) < 100);
+	free_sim(s);
+	(void)gm;
+}
+
+/* A slave keeping UTC (system clock) under a master on the PTP
+ * timescale ends currentUtcOffset (37 s) behind it; a grandmaster that
+ * keeps UTC announces the ARB timescale and its slaves follow it 1:1. */
+static void test_utc_timescale_correction(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(31);
+	struct gn_clock_config cc;
+	int gm, sl, seg;
+
+	gn_clock_config_default(&cc);
+	cc.hw_stamping = true;
+	cc.priority1 = 100;
+	gm = sim_add_node(s, "gm", &cc, NULL, 1);
+	cc.priority1 = 128;
+	cc.utc_timescale = true;
+	sl = sim_add_node(s, "slave", &cc, NULL, 1);
+	seg = sim_add_segment(s, 10 * US);
+	sim_connect(s, seg, gm, 0);
+	sim_connect(s, seg, sl, 0);
+	sim_start(s);
+	sim_run_until(s, 60 * S);
+	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
+	assert_true(s->nodes[sl].clock.tpds.ptp_timescale);
+	assert_true(abs64(sim_true_offset(&s->nodes[sl]) + 37 * S) < 1 * US);
+	free_sim(s);
+
+	s = new_sim(32);
+	gn_clock_config_default(&cc);
+	cc.hw_stamping = true;
+	cc.utc_timescale = true;
+	cc.priority1 = 100;
+	gm = sim_add_node(s, "gm", &cc, NULL, 1);
+	cc.priority1 = 128;
+	sl = sim_add_node(s, "slave", &cc, NULL, 1);
+	seg = sim_add_segment(s, 10 * US);
+	sim_connect(s, seg, gm, 0);
+	sim_connect(s, seg, sl, 0);
+	sim_start(s);
+	sim_run_until(s, 60 * S);
+	assert_false(s->nodes[gm].clock.tpds.ptp_timescale);
+	assert_false(s->nodes[sl].clock.tpds.ptp_timescale);
+	assert_true(abs64(sim_true_offset(&s->nodes[sl])) < 1 * US);
+	free_sim(s);
+}
+
 static void test_slave_only_alone_stays_listening(void **state)
 {
 	(void)state;
@@ -975,8 +1103,8 @@ static void test_management_sets(void **state)
 	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
 	gn_mgmt_text_set(&d.text, "lab");
 	n = gn_mgmt_encode(GN_MGMT_USER_DESCRIPTION, &d, buf, sizeof(buf));
-	mgmt_req(c, GN_MGMT_SET, GN_MGMT_USER_DESCRIPTION, 0, buf,
-		 (uint16_t)n, false, &r);
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_USER_DESCRIPTION, 0, buf, (uint16_t)n,
+		 false, &r);
 	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
 
 	/* Clock members. */
@@ -1281,6 +1409,9 @@ int main(void)
 	    cmocka_unit_test(test_boundary_clock_chain),
 	    cmocka_unit_test(test_asymmetry_bias_and_correction),
 	    cmocka_unit_test(test_p2p_converges),
+	    cmocka_unit_test(test_p2p_followup_before_response),
+	    cmocka_unit_test(test_long_path_many_delay_reqs),
+	    cmocka_unit_test(test_utc_timescale_correction),
 	    cmocka_unit_test(test_slave_only_alone_stays_listening),
 	    cmocka_unit_test(test_lone_master_goes_master),
 	    cmocka_unit_test(test_link_down_faulty_and_back),
