@@ -32,6 +32,7 @@
 #include "publish.h"
 #include "tlv.h"
 #include "wire.h"
+#include "discipline.h"
 
 #define RX_BUF 1500
 /* One message per readiness, as ptp4l: poll() reports the socket again
@@ -213,6 +214,11 @@ static void env_notify(void *ctx, const struct gn_notice *n)
 
 	switch (n->kind) {
 	case GN_NOTICE_PORT_STATE:
+		if (n->port < d->nports)
+			gn_discipline_port_state(
+			    d->disc, n->port, d->pcfg[n->port].name,
+			    d->pcfg[n->port].phc_index,
+			    (enum gn_port_state)n->new_state);
 		daemon_notify_subscribers(d, n->port);
 		gn_publish_update(d->pub, &d->clock, &d->pclk,
 				  GN_PUBLISH_STATE);
@@ -753,6 +759,14 @@ static int daemon_open_clock(struct gn_daemon *d, int phc_index, char *err,
 	return rc;
 }
 
+/* The discipline logs through the daemon's logger. */
+__attribute__((format(printf, 3, 0))) static void
+disc_vlog(void *ctx, int level, const char *fmt, va_list ap)
+{
+	(void)ctx;
+	gn_vlogf(level, fmt, ap);
+}
+
 int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		   size_t errlen)
 {
@@ -954,6 +968,15 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		if (d->summary_tfd >= 0)
 			timerfd_settime(d->summary_tfd, 0, &its, NULL);
 	}
+	/* Discipline between local clocks (phc2sys -a); off unless
+	 * configured. */
+	d->disc = gn_discipline_open(cfg, disc_vlog, d, err, errlen);
+	if (!d->disc && err[0])
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		gn_discipline_port_state(d->disc, i, d->pcfg[i].name,
+					 d->pcfg[i].phc_index,
+					 d->ports[i].ds.state);
 	return 0;
 }
 
@@ -967,6 +990,7 @@ enum pfd_kind {
 	PFD_LINK,
 	PFD_SUMMARY,
 	PFD_TICK,
+	PFD_DISCIPLINE,
 };
 
 struct pfd_ref {
@@ -1070,6 +1094,10 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 		pfd[n].fd = d->tick_tfd;
 		ref[n++] = (struct pfd_ref){PFD_TICK, 0, 0};
 	}
+	if (gn_discipline_fd(d->disc) >= 0) {
+		pfd[n].fd = gn_discipline_fd(d->disc);
+		ref[n++] = (struct pfd_ref){PFD_DISCIPLINE, 0, 0};
+	}
 	for (i = 0; i < n; i++)
 		pfd[i].events = POLLIN | POLLPRI;
 
@@ -1138,6 +1166,11 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 				    sizeof(expirations))
 					daemon_vclock_report(d, GN_LOG_INFO);
 				break;
+			case PFD_DISCIPLINE:
+				gn_discipline_time_properties(
+				    d->disc, &d->clock.tpds);
+				gn_discipline_run(d->disc);
+				break;
 			case PFD_TICK:
 				if (read(pfd[i].fd, &expirations,
 					 sizeof(expirations)) !=
@@ -1178,6 +1211,8 @@ void gn_daemon_fini(struct gn_daemon *d)
 	if (d->tick_tfd >= 0)
 		close(d->tick_tfd);
 	gn_log_set_hook(NULL, NULL);
+	gn_discipline_close(d->disc);
+	d->disc = NULL;
 	gn_metrics_stop(d->met);
 	gn_publish_close(d->pub);
 	d->met = NULL;

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "discipline.h"
 #include "linkmon.h"
 #include "mgmt.h"
 #include "metrics.h"
@@ -77,6 +78,7 @@ struct gn_daemon {
 	int tick_tfd;	 /* 1 s: publication and monitoring refresh */
 	struct gn_publisher *pub;
 	struct gn_metrics *met;
+	struct gn_discipline *disc; /* NULL: discipline off */
 	int64_t last_vclock_offset_ns;
 	bool have_vclock_offset;
 };

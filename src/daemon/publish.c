@@ -82,6 +82,8 @@
  * and at least this many s). */
 #define DELAY_SPREAD_SAMPLES 4.0
 #define DELAY_SPREAD_MIN_S   1.0
+/* Without a slave port: how far back delays are assumed to go. */
+#define DELAY_MEMORY_DEFAULT_S 16.0
 /* Samples are fresh within max(4 spacings, 2 s). */
 #define FRESH_SPACINGS 4.0
 #define FRESH_MIN_S    2.0
@@ -155,13 +157,14 @@ static void obs_sample(struct gn_observer *o, int64_t t_ns, int64_t off_ns,
 		o->adj_ppb = adj_ppb;
 		o->phase_t_ns = t_ns;
 		o->servo_phase_ns = 0.0;
-		o->t0_ns = t_ns;
 	}
+	/* Times are the master's (clock - offset): a clock running off
+	 * frequency, or stepped, does not bend the time axis. */
 	if (o->samples == 0)
-		o->t0_ns = t_ns;
+		o->t0_ns = t_ns - off_ns;
 	obs_advance(o, t_ns);
 	y = (double)off_ns - o->servo_phase_ns;
-	x = (double)(t_ns - o->t0_ns) * 1e-9;
+	x = (double)(t_ns - off_ns - o->t0_ns) * 1e-9;
 	if (o->samples > 0) {
 		double dt = (double)(t_ns - o->last_t_ns) * 1e-9;
 
@@ -178,14 +181,14 @@ static void obs_sample(struct gn_observer *o, int64_t t_ns, int64_t off_ns,
 	o->samples++;
 	o->since_fh++;
 	o->last_t_ns = t_ns;
+	o->last_x_s = x;
 	o->last_y_ns = y;
 	if (jump) {
 		/* now_ns was read after the step of -off: before it, the
-		 * clock read now_ns + off. The time axis moves with it. */
+		 * clock read now_ns + off. */
 		obs_advance(o, now_ns + off_ns);
 		o->servo_phase_ns -= (double)off_ns;
 		o->phase_t_ns = now_ns;
-		o->t0_ns -= off_ns;
 		o->last_t_ns -= off_ns;
 	} else {
 		obs_advance(o, now_ns);
@@ -231,7 +234,7 @@ static void obs_wander(const struct gn_observer *o, double *w, double *span)
 }
 
 static void obs_fit(struct gn_observer *o, int64_t now_ns, double adj_ppb,
-		    bool hw, struct gn_obs_fit *f)
+		    bool hw, double delay_memory_s, struct gn_obs_fit *f)
 {
 	double prior = hw ? SIGMA_PRIOR_HW : SIGMA_PRIOR_SW;
 	double floor_ns = hw ? SIGMA_FLOOR_HW : SIGMA_FLOOR_SW;
@@ -243,8 +246,8 @@ static void obs_fit(struct gn_observer *o, int64_t now_ns, double adj_ppb,
 	f->n = n;
 	if (n == 0)
 		return;
-	x_now = (double)(now_ns - o->t0_ns) * 1e-9;
-	x_last = (double)(o->last_t_ns - o->t0_ns) * 1e-9;
+	x_last = o->last_x_s;
+	x_now = x_last + (double)(now_ns - o->last_t_ns) * 1e-9;
 	p_now = o->servo_phase_ns +
 		o->adj_ppb * (double)(now_ns - o->phase_t_ns) * 1e-9;
 	for (i = 0; i < n; i++) {
@@ -301,11 +304,14 @@ static void obs_fit(struct gn_observer *o, int64_t now_ns, double adj_ppb,
 		       spread_s = fmax(DELAY_SPREAD_SAMPLES * o->dt_s,
 				       DELAY_SPREAD_MIN_S);
 
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (x_now - o->t_s[i] > delay_memory_s + spread_s)
+				continue; /* out of the delay filter */
 			rmax = fmax(rmax,
 				    n >= 2 && sxx > 0
 					? fabs(b + o->a_ppb[i])
 					: fabs(o->a_ppb[i]) + FREQ_PRIOR_PPB);
+		}
 		f->delay_drift_ns = rmax * spread_s;
 		f->stat_ns += f->delay_drift_ns;
 	}
@@ -353,6 +359,26 @@ static bool any_master(const struct gn_clock *c)
 		if (gn_clock_port_state(c, i) == GN_PS_MASTER)
 			return true;
 	return false;
+}
+
+/* How far back the path delay in use was measured: the delay filter's
+ * length in Delay_Req (or Pdelay_Req) intervals. */
+static double delay_memory(const struct gn_clock *c, int sp)
+{
+	const struct gn_port *p;
+	int log_i;
+
+	if (sp < 0 || (unsigned)sp >= c->nports)
+		return DELAY_MEMORY_DEFAULT_S;
+	p = &c->ports[sp];
+	log_i = p->cfg.delay_mechanism == GN_DM_P2P
+		    ? p->ds.log_min_pdelay_req_interval
+		    : p->ds.log_min_delay_req_interval;
+	if (log_i < -10)
+		log_i = -10;
+	if (log_i > 10)
+		log_i = 10;
+	return (double)(p->cfg.delay_filter_length + 2) * ldexp(1.0, log_i);
 }
 
 /* The servo's own bound (Kalman), or false when it has none. */
@@ -435,7 +461,7 @@ void gn_bound_update(struct gn_bound *b, const struct gn_clock *c,
 		o->adj_ppb = adj_ppb;
 	}
 
-	obs_fit(o, now_ns, adj_ppb, hw, f);
+	obs_fit(o, now_ns, adj_ppb, hw, delay_memory(c, sp), f);
 	if (sp >= 0)
 		following =
 		    port_following(gn_clock_port_state(c, (unsigned)sp));

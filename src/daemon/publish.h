@@ -79,7 +79,8 @@ void gn_bound_config_default(struct gn_bound_config *cfg);
  * The observer: a regression of the clock's free-running phase (the
  * measured offsets minus every phase the servo put into the clock, its
  * frequency adjustments and steps) over the last GN_OBS_WINDOW samples,
- * whatever servo runs. Times in s from t0_ns, phases in ns.
+ * whatever servo runs. Times in s of the master's time (clock time minus
+ * the offset) from t0_ns, phases in ns.
  */
 struct gn_observer {
 	double t_s[GN_OBS_WINDOW], y_ns[GN_OBS_WINDOW];
@@ -92,6 +93,7 @@ struct gn_observer {
 	bool started;
 	uint64_t samples;    /* since the last reset */
 	int64_t last_t_ns;   /* clock time of the last sample */
+	double last_x_s;     /* its time on the master's axis */
 	double last_y_ns;
 	double dt_s;	     /* mean sample spacing */
 	double f_hist_ppb[GN_OBS_FHIST], f_hist_t_s[GN_OBS_FHIST];

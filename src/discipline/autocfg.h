@@ -37,10 +37,10 @@ struct gn_ac_clock {
 	int phc_index;		   /* -1: the system clock */
 	unsigned domain;
 	bool is_sys;
-	bool dest_only;	 /* system clock with -r (not -rr) */
-	bool static_dst; /* named with -c in automatic mode */
-	int state;	 /* normalized (enum gn_port_state values) */
-	int new_state;	 /* 0: no change pending */
+	bool dest_only;	  /* system clock with -r (not -rr) */
+	bool static_dst;  /* named with -c in automatic mode */
+	int state;	  /* normalized (enum gn_port_state values) */
+	int new_state;	  /* 0: no change pending */
 	bool reset_servo; /* for the host: restart this sink's servo */
 	bool reset_check; /* for the host: restart its sanity check */
 };

@@ -44,12 +44,14 @@ enum gn_clockcheck_result gn_clockcheck_sample(struct gn_clockcheck *cc,
 			return r;
 		/* The clock's own rate error, without the adjustments that
 		 * were applied (somewhere between min and max). */
-		double hi = 1e9 * ((double)interval / (1.0 + cc->min_ppb / 1e9) /
-					   (double)mono_interval -
-				   1.0);
-		double lo = 1e9 * ((double)interval / (1.0 + cc->max_ppb / 1e9) /
-					   (double)mono_interval -
-				   1.0);
+		double hi =
+		    1e9 * ((double)interval / (1.0 + cc->min_ppb / 1e9) /
+			       (double)mono_interval -
+			   1.0);
+		double lo =
+		    1e9 * ((double)interval / (1.0 + cc->max_ppb / 1e9) /
+			       (double)mono_interval -
+			   1.0);
 
 		if (lo > cc->limit_ppb)
 			r = GN_CLOCKCHECK_FAST;

@@ -16,8 +16,8 @@
 
 enum gn_clockcheck_result {
 	GN_CLOCKCHECK_OK = 0,
-	GN_CLOCKCHECK_FAST,	   /* jumped forward or runs too fast */
-	GN_CLOCKCHECK_SLOW,	   /* jumped backward or runs too slow */
+	GN_CLOCKCHECK_FAST,	    /* jumped forward or runs too fast */
+	GN_CLOCKCHECK_SLOW,	    /* jumped backward or runs too slow */
 	GN_CLOCKCHECK_FREQ_CHANGED, /* adjustment changed behind our back */
 };
 

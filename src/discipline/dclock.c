@@ -7,6 +7,9 @@
  * the explicit adjfreq/step/set_leap/set_tai/set_sync calls; a fake
  * clock never reaches the kernel.
  */
+/* open() rather than open64(): PHCs and PPS devices are character
+ * devices, and clknetsim intercepts open() only. Harmless on LP64. */
+#undef _FILE_OFFSET_BITS
 #include "dclock.h"
 
 #include <errno.h>
@@ -409,8 +412,8 @@ static int sysoff_kernel(struct gn_dclock *phc, enum gn_sysoff_method method,
 			ts[i][1] = pct_ns(&p.ts[i][1]);
 			ts[i][2] = pct_ns(&p.ts[i][2]);
 		}
-		return gn_measure_extended((const int64_t(*)[3])ts,
-					   p.n_samples, m);
+		return gn_measure_extended((const int64_t(*)[3])ts, p.n_samples,
+					   m);
 	}
 	case GN_SYSOFF_BASIC: {
 		struct ptp_sys_offset p;

@@ -38,11 +38,11 @@ struct gn_dclock {
 	char name[GN_DCLOCK_NAME_MAX]; /* as given: CLOCK_REALTIME, /dev/ptp0,
 					* eth0 */
 	clockid_t clkid;
-	int fd;		 /* PHC device, else -1 */
-	int phc_index;	 /* PHC (and fake PHC) index, else -1 */
-	bool is_system;	 /* a system clock: a sink of -r, sysoff's outer */
-	bool is_utc;	 /* keeps UTC (CLOCK_REALTIME), not TAI */
-	bool read_only;	 /* never adjusted */
+	int fd;		/* PHC device, else -1 */
+	int phc_index;	/* PHC (and fake PHC) index, else -1 */
+	bool is_system; /* a system clock: a sink of -r, sysoff's outer */
+	bool is_utc;	/* keeps UTC (CLOCK_REALTIME), not TAI */
+	bool read_only; /* never adjusted */
 	double max_adj_ppb;
 	/* PTP_CLOCK_GETCAPS (PHC; a fake PHC reports 0) */
 	int n_ext_ts, n_per_out, n_pins, pps;

@@ -86,11 +86,10 @@ int gn_dhost_run(struct gn_dhost *h)
 				gn_clockcheck_reset(&h->sink[c].check);
 			if (!gn_ac_update_needed(&h->ac, d, c))
 				continue;
-			if (gn_dsync_update(&h->cfg, &h->sink[c], &h->clk[src],
-					    &h->tp[tpd],
-					    h->clk[src].is_system ? "sys"
-								  : "phc",
-					    &h->log) == 0)
+			if (gn_dsync_update(
+				&h->cfg, &h->sink[c], &h->clk[src], &h->tp[tpd],
+				h->clk[src].is_system ? "sys" : "phc",
+				&h->log) == 0)
 				updated++;
 		}
 	}

@@ -10,6 +10,7 @@
 #include "discipline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,8 +67,7 @@ static int config_dsync(const struct gn_config *cfg, struct gn_dsync_config *dc,
 	dc->servo.step_threshold_ns = llround(
 	    gn_config_get_double(cfg, NULL, "discipline_step_threshold") * 1e9);
 	dc->servo.first_step_threshold_ns = llround(
-	    gn_config_get_double(cfg, NULL,
-				 "discipline_first_step_threshold") *
+	    gn_config_get_double(cfg, NULL, "discipline_first_step_threshold") *
 	    1e9);
 	dc->interval_s = 1.0 / rate;
 	dc->readings = (int)gn_config_get_int(cfg, NULL, "discipline_readings");
@@ -96,9 +96,11 @@ static int start_timer(struct gn_discipline *d, double interval_s)
 
 	if (ns < 1000000)
 		ns = 1000000;
-	d->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	/* TFD_NONBLOCK only (clknetsim accepts no other flag). */
+	d->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
 	if (d->tfd < 0)
 		return -errno;
+	(void)fcntl(d->tfd, F_SETFD, FD_CLOEXEC);
 	memset(&its, 0, sizeof(its));
 	its.it_interval.tv_sec = (time_t)(ns / 1000000000);
 	its.it_interval.tv_nsec = (long)(ns % 1000000000);
@@ -153,8 +155,9 @@ struct gn_discipline *gn_discipline_open(const struct gn_config *cfg,
 		dc.sock = &d->sock;
 	} else if (dc.output == GN_DSYNC_NTPSHM) {
 		rc = gn_refclock_shm_open(
-		    &d->shm, (int)gn_config_get_int(cfg, NULL, "ntpshm_segment"),
-		    msg, sizeof(msg));
+		    &d->shm,
+		    (int)gn_config_get_int(cfg, NULL, "ntpshm_segment"), msg,
+		    sizeof(msg));
 		if (rc) {
 			snprintf(err, errlen, "discipline: %s", msg);
 			goto fail;

@@ -18,8 +18,7 @@
 #define GN_DLOG_INFO	6
 #define GN_DLOG_DEBUG	7
 
-typedef void (*gn_dlog_fn)(void *ctx, int level, const char *fmt,
-			   va_list ap);
+typedef void (*gn_dlog_fn)(void *ctx, int level, const char *fmt, va_list ap);
 
 struct gn_dlog {
 	gn_dlog_fn fn; /* NULL: silent */

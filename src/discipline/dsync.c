@@ -166,7 +166,8 @@ static bool handle_leap(const struct gn_dsync_config *cfg,
 				s->slew_ns += (int64_t)s->leap_set * NS_PER_S;
 				s->slew_last_ns = ts_ns;
 				gn_dlog(log, GN_DLOG_NOTICE,
-					"%s: slewing leap second", s->clk->name);
+					"%s: slewing leap second",
+					s->clk->name);
 			}
 			s->leap_set = clock_leap;
 		}
@@ -235,8 +236,8 @@ static void stats_report(const struct gn_dsync_config *cfg,
 		gn_dlog(log, GN_DLOG_INFO,
 			"%s rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay "
 			"%5.0f +/- %3.0f",
-			s->clk->name, sqrt(st->off_sq / n), st->off_max, fm, fsd,
-			dm, dsd);
+			s->clk->name, sqrt(st->off_sq / n), st->off_max, fm,
+			fsd, dm, dsd);
 	} else {
 		gn_dlog(log, GN_DLOG_INFO,
 			"%s rms %4.0f max %4.0f freq %+6.0f +/- %3.0f",
@@ -260,13 +261,15 @@ static void report(const struct gn_dsync_config *cfg, struct gn_dsync_sink *s,
 	}
 	if (delay_ns >= 0)
 		gn_dlog(log, GN_DLOG_INFO,
-			"%s %s offset %9" PRId64 " s%d freq %+7.0f delay %6" PRId64,
+			"%s %s offset %9" PRId64
+			" s%d freq %+7.0f delay %6" PRId64,
 			s->clk->name, src_label, offset_ns, (int)s->state, freq,
 			delay_ns);
 	else
 		gn_dlog(log, GN_DLOG_INFO,
 			"%s %s offset %9" PRId64 " s%d freq %+7.0f",
-			s->clk->name, src_label, offset_ns, (int)s->state, freq);
+			s->clk->name, src_label, offset_ns, (int)s->state,
+			freq);
 }
 
 int gn_dsync_apply(const struct gn_dsync_config *cfg, struct gn_dsync_sink *s,

@@ -162,9 +162,8 @@ int gn_fakeclock_set_tai(struct gn_fakeclock *f, int offset_s)
 	return 0;
 }
 
-int gn_fakeclock_sysoff_precise(struct gn_fakeclock *f,
-				gn_fake_sysread_fn sys, void *ctx,
-				int64_t *device_ns, int64_t *sys_ns)
+int gn_fakeclock_sysoff_precise(struct gn_fakeclock *f, gn_fake_sysread_fn sys,
+				void *ctx, int64_t *device_ns, int64_t *sys_ns)
 {
 	int64_t s1, d, s2;
 

@@ -28,11 +28,12 @@ struct gn_fakebase {
 
 #define GN_FAKE_NAME_MAX 64
 /* Bit per enum gn_sysoff_method the fake answers. */
-#define GN_FAKE_SYSOFF(m)     (1u << (m))
+#define GN_FAKE_SYSOFF(m) (1u << (m))
 #define GN_FAKE_SYSOFF_DEFAULT                                                 \
 	(GN_FAKE_SYSOFF(GN_SYSOFF_EXTENDED) | GN_FAKE_SYSOFF(GN_SYSOFF_BASIC))
-#define GN_FAKE_MAX_ADJ_PPB 500000.0 /* like many NICs (and the kernel's
-				       * limit for CLOCK_REALTIME) */
+#define GN_FAKE_MAX_ADJ_PPB                                                    \
+	500000.0 /* like many NICs (and the kernel's                           \
+		  * limit for CLOCK_REALTIME) */
 
 struct gn_fakeclock {
 	char name[GN_FAKE_NAME_MAX];
@@ -46,7 +47,7 @@ struct gn_fakeclock {
 	unsigned sysoff;      /* GN_FAKE_SYSOFF bits it answers */
 	int phc_index;	      /* -1 for a system clock */
 	/* Kernel leap emulation (system clocks). */
-	int leap_armed;	  /* +1 insert, -1 delete at the next midnight */
+	int leap_armed;	    /* +1 insert, -1 delete at the next midnight */
 	int64_t leap_at_ns; /* that midnight (clock time) */
 	int tai_offset_s;   /* ADJ_TAI */
 	/* For tests: what was done to it. */
@@ -81,9 +82,8 @@ typedef int64_t (*gn_fake_sysread_fn)(void *ctx);
 /* The ioctls' answers, in the kernel's layouts. -EOPNOTSUPP when the
  * fake does not answer that method; n is capped at
  * GN_SYSOFF_MAX_SAMPLES (as the kernel does) and returned in *n. */
-int gn_fakeclock_sysoff_precise(struct gn_fakeclock *f,
-				gn_fake_sysread_fn sys, void *ctx,
-				int64_t *device_ns, int64_t *sys_ns);
+int gn_fakeclock_sysoff_precise(struct gn_fakeclock *f, gn_fake_sysread_fn sys,
+				void *ctx, int64_t *device_ns, int64_t *sys_ns);
 int gn_fakeclock_sysoff_extended(struct gn_fakeclock *f, unsigned *n,
 				 gn_fake_sysread_fn sys, void *ctx,
 				 int64_t (*ts)[3]);

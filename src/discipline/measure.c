@@ -28,7 +28,7 @@ const char *gn_sysoff_method_str(enum gn_sysoff_method m)
 /* One sandwich, kept when narrower than the best so far; ignored when
  * its outer clock went backwards. */
 static void sandwich(int64_t before, int64_t inner, int64_t after,
-		    int64_t *best_width, struct gn_measurement *out)
+		     int64_t *best_width, struct gn_measurement *out)
 {
 	int64_t width, mid;
 

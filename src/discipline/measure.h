@@ -57,8 +57,7 @@ int gn_measure_best(const struct gn_sandwich *s, unsigned n,
  * (sample i is ts[2i], ts[2i+1], ts[2i+2]). Same result as
  * gn_measure_best with sys as the outer clock.
  */
-int gn_measure_basic(const int64_t *ts, unsigned n,
-		     struct gn_measurement *out);
+int gn_measure_basic(const int64_t *ts, unsigned n, struct gn_measurement *out);
 
 /* PTP_SYS_OFFSET_EXTENDED's array: n triples (sys, phc, sys). */
 int gn_measure_extended(const int64_t (*ts)[3], unsigned n,

@@ -3,6 +3,9 @@
  * pps.c - PPS devices and PHC external time stamps (see pps.h). Reads
  * time stamps only; must not adjust any clock.
  */
+/* open() rather than open64(): PHCs and PPS devices are character
+ * devices, and clknetsim intercepts open() only. Harmless on LP64. */
+#undef _FILE_OFFSET_BITS
 #include "pps.h"
 
 #include <errno.h>
@@ -77,8 +80,8 @@ int gn_pps_fetch(struct gn_pps *p, int timeout_ms, int64_t *ts_ns)
 	f.timeout.flags = ~PPS_TIME_INVALID;
 	if (ioctl(p->fd, PPS_FETCH, &f) < 0)
 		return -errno;
-	*ts_ns = (int64_t)f.info.assert_tu.sec * NS_PER_S +
-		 f.info.assert_tu.nsec;
+	*ts_ns =
+	    (int64_t)f.info.assert_tu.sec * NS_PER_S + f.info.assert_tu.nsec;
 	return 0;
 }
 

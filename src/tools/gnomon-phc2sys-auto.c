@@ -288,7 +288,8 @@ static int auto_init_ports(struct gn_dhost *h, struct p2s_agent *a,
 		if (rc == 0)
 			break;
 		if (rc == -ETIMEDOUT || rc == -ECONNREFUSED || rc == -ENOENT) {
-			gn_dlog(&st->log, GN_DLOG_NOTICE, "Waiting for ptp4l...");
+			gn_dlog(&st->log, GN_DLOG_NOTICE,
+				"Waiting for ptp4l...");
 			if (rc != -ETIMEDOUT)
 				p2s_sleep(1.0);
 			continue;

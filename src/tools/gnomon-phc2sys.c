@@ -34,7 +34,8 @@
 #define LONG_BASE 0x100
 #define MAX_DST	  P2S_MAX_DST
 
-static void tool_vlog(void *ctx, int level, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+tool_vlog(void *ctx, int level, const char *fmt, va_list ap)
 {
 	(void)ctx;
 	gn_vlogf(level, fmt, ap);
@@ -257,8 +258,8 @@ static int open_output(struct p2s_settings *st, struct gn_config *cfg,
 		rc = gn_refclock_sock_open(
 		    &sock_out,
 		    to->sock_set ? to->sock_path
-				 : gn_config_get_string(cfg, NULL,
-							"refclock_sock_address"),
+				 : gn_config_get_string(
+				       cfg, NULL, "refclock_sock_address"),
 		    err, sizeof(err));
 		st->dc.sock = &sock_out;
 	} else if (st->dc.output == GN_DSYNC_NTPSHM) {
@@ -378,11 +379,12 @@ static int pps_loop(struct manual *m, struct gn_pps *pps)
 				return rc;
 			phc_now = meas.ts_ns - meas.offset_ns;
 			if (gn_pps_phc_offset(pps_ts, phc_now, &off) < 0) {
-				gn_dlog(&m->st->log, GN_DLOG_WARNING,
-					"PPS is not in sync with PHC (0.%09lld)",
-					(long long)(((phc_now % 1000000000) +
-						     1000000000) %
-						    1000000000));
+				gn_dlog(
+				    &m->st->log, GN_DLOG_WARNING,
+				    "PPS is not in sync with PHC (0.%09lld)",
+				    (long long)(((phc_now % 1000000000) +
+						 1000000000) %
+						1000000000));
 				continue;
 			}
 		}
@@ -395,9 +397,9 @@ static int pps_loop(struct manual *m, struct gn_pps *pps)
 }
 
 static int run_manual(struct p2s_settings *st, const char *src_name,
-		      const char *pps_dev, const char *const *dst, unsigned ndst,
-		      bool wait_sync, const char *uds, uint8_t domain,
-		      uint8_t sdo_major)
+		      const char *pps_dev, const char *const *dst,
+		      unsigned ndst, bool wait_sync, const char *uds,
+		      uint8_t domain, uint8_t sdo_major)
 {
 	static struct manual m;
 	struct gn_pps pps = {.fd = -1};
@@ -412,8 +414,9 @@ static int run_manual(struct p2s_settings *st, const char *src_name,
 		rc = gn_dclock_open(&m.dst[i], dst[i], &st->fakes, err,
 				    sizeof(err));
 		if (rc) {
-			fprintf(stderr, "%s\nvalid destination clock must be "
-					"selected.\n",
+			fprintf(stderr,
+				"%s\nvalid destination clock must be "
+				"selected.\n",
 				err);
 			return rc;
 		}
@@ -452,7 +455,8 @@ static int run_manual(struct p2s_settings *st, const char *src_name,
 				goto out;
 			if (rc > 0)
 				break;
-			gn_dlog(&st->log, GN_DLOG_NOTICE, "Waiting for ptp4l...");
+			gn_dlog(&st->log, GN_DLOG_NOTICE,
+				"Waiting for ptp4l...");
 			if (rc < 0)
 				p2s_sleep(1.0);
 		}
@@ -711,7 +715,8 @@ int main(int argc, char *argv[])
 		goto bad_usage;
 	}
 
-	gn_log_setup(progname, (int)gn_config_get_int(cfg, NULL, "logging_level"),
+	gn_log_setup(progname,
+		     (int)gn_config_get_int(cfg, NULL, "logging_level"),
 		     gn_config_get_int(cfg, NULL, "verbose") != 0,
 		     gn_config_get_int(cfg, NULL, "use_syslog") != 0,
 		     gn_config_get_string(cfg, NULL, "message_tag"));
@@ -737,13 +742,14 @@ int main(int argc, char *argv[])
 	if (nuds == 0)
 		uds[nuds++] = gn_config_get_string(cfg, NULL, "uds_address");
 	if (ndom == 0)
-		domains[ndom++] = (int)gn_config_get_int(cfg, NULL,
-							 "domainNumber");
+		domains[ndom++] =
+		    (int)gn_config_get_int(cfg, NULL, "domainNumber");
 	if (autocfg) {
 		for (unsigned i = 0; i < ndst; i++) {
 			if (!strncasecmp("CLOCK_", dst[i], 6)) {
-				fprintf(stderr, "additional system clocks not "
-						"supported in automatic mode\n");
+				fprintf(stderr,
+					"additional system clocks not "
+					"supported in automatic mode\n");
 				goto end_out;
 			}
 		}
@@ -753,8 +759,8 @@ int main(int argc, char *argv[])
 		    rt, sys_clock, dst, ndst);
 	} else {
 		rc = run_manual(
-		    &st, src_name, pps_dev, dst, ndst, wait_sync,
-		    uds[nuds - 1], (uint8_t)domains[ndom - 1],
+		    &st, src_name, pps_dev, dst, ndst, wait_sync, uds[nuds - 1],
+		    (uint8_t)domains[ndom - 1],
 		    (uint8_t)gn_config_get_int(cfg, NULL, "transportSpecific"));
 	}
 	rc = rc ? 1 : 0;

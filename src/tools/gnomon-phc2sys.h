@@ -31,7 +31,7 @@ struct p2s_agent {
 	struct gn_autocfg *ac; /* port state notifications go here */
 	unsigned domain;
 	bool stay_subscribed;
-	int64_t interval_ns;	/* between renewals and UTC queries */
+	int64_t interval_ns;	 /* between renewals and UTC queries */
 	int64_t last_request_ns; /* CLOCK_MONOTONIC */
 	int64_t last_sub_ok_ns;
 	struct gn_tprops tp;
@@ -47,7 +47,8 @@ struct p2s_settings {
 };
 
 int p2s_agent_open(struct p2s_agent *a, const char *uds, uint8_t domain,
-		   uint8_t sdo_major, unsigned index, const struct gn_dlog *log);
+		   uint8_t sdo_major, unsigned index,
+		   const struct gn_dlog *log);
 void p2s_agent_close(struct p2s_agent *a);
 /* GET id (of port, or GN_MGMTC_ALL_PORTS) and wait for its answer;
  * notifications met meanwhile are handled. 0, -ETIMEDOUT, -ENODEV (an

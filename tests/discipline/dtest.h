@@ -55,7 +55,8 @@ struct dt_log {
 	struct gn_dlog log;
 };
 
-static inline void dt_vlog(void *ctx, int level, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static inline void
+dt_vlog(void *ctx, int level, const char *fmt, va_list ap)
 {
 	struct dt_log *l = ctx;
 

@@ -59,21 +59,22 @@ static void test_listening_then_slave(void **state)
 
 	/* eth0 becomes a slave: it drives the system clock and eth1. */
 	from = lg.n;
-	assert_int_equal(gn_ac_port_state(&ac, 0, 1, GN_PS_SLAVE,
-					  "000001.fffe.000001-1"),
-			 1);
+	assert_int_equal(
+	    gn_ac_port_state(&ac, 0, 1, GN_PS_SLAVE, "000001.fffe.000001-1"),
+	    1);
 	assert_string_equal(lg.line[from],
 			    "port 000001.fffe.000001-1 changed state");
 	/* The same state again changes nothing. */
 	assert_int_equal(gn_ac_port_state(&ac, 0, 1, GN_PS_SLAVE, "x"), 0);
 	assert_true(gn_ac_pending(&ac));
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, from, "eth0: state change DISABLED -> "
-				       "SLAVE") > 0);
+	assert_true(dt_find(&lg, from,
+			    "eth0: state change DISABLED -> "
+			    "SLAVE") > 0);
 	assert_true(dt_find(&lg, from, "selecting eth1 for synchronization") >
 		    0);
-	assert_true(dt_find(&lg, from,
-			    "selecting eth0 as domain source clock") > 0);
+	assert_true(
+	    dt_find(&lg, from, "selecting eth0 as domain source clock") > 0);
 	assert_true(dt_find(&lg, from,
 			    "selecting system clock for synchronization") > 0);
 	assert_int_equal(dt_find_sub(&lg, from, "out-of-domain"), -1);
@@ -107,8 +108,9 @@ static void test_master_rr_drives_phcs(void **state)
 	/* -rr, both ports masters (a grandmaster). */
 	setup(false, GN_PS_MASTER, GN_PS_PRE_MASTER, 1);
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, 0, "selecting system clock as source "
-				    "clock") > 0);
+	assert_true(dt_find(&lg, 0,
+			    "selecting system clock as source "
+			    "clock") > 0);
 	assert_int_equal(gn_ac_source(&ac, 0), 2);
 	assert_int_equal(gn_ac_source_domain(&ac, 0), 1);
 	assert_int_equal(gn_ac_source(&ac, 1), 2);
@@ -131,8 +133,8 @@ static void test_master_rr_drives_phcs(void **state)
 	from = lg.n;
 	gn_ac_port_state(&ac, 0, 2, GN_PS_SLAVE, "p2");
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, from,
-			    "selecting eth1 as domain source clock") > 0);
+	assert_true(
+	    dt_find(&lg, from, "selecting eth1 as domain source clock") > 0);
 	assert_int_equal(gn_ac_source(&ac, 1), 1);
 }
 
@@ -142,15 +144,17 @@ static void test_same_phc_and_two_slaves(void **state)
 	/* eth0 and eth1 share PHC 0: one sink only. */
 	setup(true, GN_PS_MASTER, GN_PS_MASTER, 0);
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, 0, "skipping eth1: eth0 has the same clock "
-				    "and is already selected") > 0);
+	assert_true(dt_find(&lg, 0,
+			    "skipping eth1: eth0 has the same clock "
+			    "and is already selected") > 0);
 	assert_int_equal(ac.dom[0].ndst, 1);
 
 	/* Two slaves on different PHCs: postponed. */
 	setup(true, GN_PS_SLAVE, GN_PS_SLAVE, 1);
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, 0, "multiple source clocks available, "
-				    "postponing sync...") > 0);
+	assert_true(dt_find(&lg, 0,
+			    "multiple source clocks available, "
+			    "postponing sync...") > 0);
 	assert_int_equal(gn_ac_source(&ac, 0), -1);
 }
 
@@ -171,8 +175,7 @@ static void test_states_normalized(void **state)
 	dt_log_init(&lg);
 	gn_ac_init(&ac, &lg.log);
 	gn_ac_add_domain(&ac);
-	assert_int_equal(gn_ac_add_port(&ac, 0, 1, "eth0", 0, GN_PS_MASTER),
-			 0);
+	assert_int_equal(gn_ac_add_port(&ac, 0, 1, "eth0", 0, GN_PS_MASTER), 0);
 	assert_int_equal(gn_ac_add_port(&ac, 0, 2, "eth0", 0, GN_PS_SLAVE), 0);
 	gn_ac_domain_ready(&ac, 0);
 	gn_ac_set_subscribed(&ac, 0, true);
@@ -182,8 +185,7 @@ static void test_states_normalized(void **state)
 	/* Unknown port. */
 	assert_int_equal(gn_ac_port_state(&ac, 0, 9, GN_PS_SLAVE, "a-9"),
 			 -ENOENT);
-	assert_true(dt_find(&lg, 0, "received data for unknown port a-9") >=
-		    0);
+	assert_true(dt_find(&lg, 0, "received data for unknown port a-9") >= 0);
 }
 
 static void test_multi_domain(void **state)
@@ -204,8 +206,9 @@ static void test_multi_domain(void **state)
 	gn_ac_set_subscribed(&ac, 0, true);
 	gn_ac_set_subscribed(&ac, 1, true);
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, 0, "selecting eth1 as out-of-domain source "
-				    "clock") > 0);
+	assert_true(dt_find(&lg, 0,
+			    "selecting eth1 as out-of-domain source "
+			    "clock") > 0);
 	/* eth0's domain has no source of its own: eth1 drives it. */
 	assert_int_equal(gn_ac_source(&ac, 0), 1);
 	assert_int_equal(gn_ac_source_domain(&ac, 0), 1);
@@ -216,8 +219,9 @@ static void test_multi_domain(void **state)
 	from = lg.n;
 	gn_ac_port_state(&ac, 0, 1, GN_PS_SLAVE, "d0-1");
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, from, "selecting eth0 as out-of-domain "
-				       "source clock") > 0);
+	assert_true(dt_find(&lg, from,
+			    "selecting eth0 as out-of-domain "
+			    "source clock") > 0);
 	assert_int_equal(gn_ac_source(&ac, 0), 0);
 	assert_int_equal(gn_ac_source(&ac, 1), 1);
 	assert_int_equal(gn_ac_source(&ac, 2), 0);
@@ -227,8 +231,9 @@ static void test_multi_domain(void **state)
 	gn_ac_set_subscribed(&ac, 0, false);
 	gn_ac_mark_changed(&ac, 0);
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, from, "selecting eth1 as out-of-domain "
-				       "source clock") > 0);
+	assert_true(dt_find(&lg, from,
+			    "selecting eth1 as out-of-domain "
+			    "source clock") > 0);
 	assert_int_equal(gn_ac_source(&ac, 2), 1);
 }
 
@@ -252,10 +257,12 @@ static void test_no_phc_ready(void **state)
 	gn_ac_set_subscribed(&ac, 0, true);
 	gn_ac_domain_ready(&ac, 0);
 	gn_ac_reconfigure(&ac);
-	assert_true(dt_find(&lg, 0, "skipping static /dev/ptp0: eth0 has the "
-				    "same clock") > 0);
-	assert_true(dt_find(&lg, 0, "selecting /dev/ptp4 for "
-				    "synchronization") > 0);
+	assert_true(dt_find(&lg, 0,
+			    "skipping static /dev/ptp0: eth0 has the "
+			    "same clock") > 0);
+	assert_true(dt_find(&lg, 0,
+			    "selecting /dev/ptp4 for "
+			    "synchronization") > 0);
 	assert_true(gn_ac_update_needed(&ac, 0, 2));
 }
 

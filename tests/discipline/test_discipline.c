@@ -37,10 +37,9 @@ static struct gn_config *make_cfg(const char *mode, const char *fakes)
 						       "discipline_fake_clocks",
 						       fakes, err, sizeof(err)),
 				 0);
-	assert_int_equal(
-	    gn_config_set_cmdline(cfg, "discipline_rate", "50", err,
-				  sizeof(err)),
-	    0);
+	assert_int_equal(gn_config_set_cmdline(cfg, "discipline_rate", "50",
+					       err, sizeof(err)),
+			 0);
 	return cfg;
 }
 
@@ -96,13 +95,15 @@ static void test_gm_then_slave(void **state)
 	gn_discipline_port_state(d, 0, "eth0", -1, GN_PS_LISTENING);
 	gn_discipline_port_state(d, 1, "eth1", -1, GN_PS_LISTENING);
 	gn_discipline_port_state(d, 2, "eth2", -1, GN_PS_LISTENING);
-	assert_true(dt_find(&lg, 0, "discipline: eth2 has no PHC, not "
-				    "disciplined") >= 0);
+	assert_true(dt_find(&lg, 0,
+			    "discipline: eth2 has no PHC, not "
+			    "disciplined") >= 0);
 	/* Listening everywhere, as a grandmaster: the system clock drives
 	 * both PHCs (stepped at the second update, as phc2sys). */
 	ticks(d, 6);
-	assert_true(dt_find(&lg, 0, "selecting system clock as source "
-				    "clock") >= 0);
+	assert_true(dt_find(&lg, 0,
+			    "selecting system clock as source "
+			    "clock") >= 0);
 	assert_true(dt_find_sub(&lg, 0, "eth0 sys offset") >= 0);
 	assert_int_equal(gn_discipline_last_offset(d, "eth1", &off), 0);
 	assert_true(llabs(off) < 20000);
@@ -124,10 +125,11 @@ static void test_gm_then_slave(void **state)
 	ticks(d, 6);
 	assert_true(dt_find(&lg, from, "port eth0 (port 1) changed state") >=
 		    0);
+	assert_true(
+	    dt_find(&lg, from, "selecting eth0 as domain source clock") >= 0);
 	assert_true(dt_find(&lg, from,
-			    "selecting eth0 as domain source clock") >= 0);
-	assert_true(dt_find(&lg, from, "selecting system clock for "
-				       "synchronization") >= 0);
+			    "selecting system clock for "
+			    "synchronization") >= 0);
 	assert_true(dt_find_sub(&lg, from, "CLOCK_REALTIME phc offset") >= 0);
 	assert_int_equal(gn_discipline_last_offset(d, "CLOCK_REALTIME", &off),
 			 0);

@@ -251,11 +251,12 @@ static void test_fakeset_spec(void **state)
 
 	(void)state;
 	memset(&set, 0, sizeof(set));
-	assert_int_equal(gn_fakeset_parse(&set,
-					  "CLOCK_REALTIME=0,/dev/ptp3=1000:50:rp,"
-					  "eth0=-5",
-					  err, sizeof(err)),
-			 0);
+	assert_int_equal(
+	    gn_fakeset_parse(&set,
+			     "CLOCK_REALTIME=0,/dev/ptp3=1000:50:rp,"
+			     "eth0=-5",
+			     err, sizeof(err)),
+	    0);
 	assert_int_equal(set.n, 3);
 	f = gn_fakeset_find(&set, "CLOCK_REALTIME");
 	assert_non_null(f);
@@ -277,8 +278,7 @@ static void test_fakeset_spec(void **state)
 	assert_string_equal(err, "fake clock 'eth0': expected NAME=OFFSET_NS");
 	memset(&set, 0, sizeof(set));
 	assert_int_equal(
-	    gn_fakeset_parse(&set, "eth0=1,eth0=2", err, sizeof(err)),
-	    -EINVAL);
+	    gn_fakeset_parse(&set, "eth0=1,eth0=2", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "fake clock 'eth0=2': named twice");
 	memset(&set, 0, sizeof(set));
 	assert_int_equal(gn_fakeset_parse(&set, "eth0=1:0:z", err, sizeof(err)),

@@ -109,8 +109,9 @@ static void test_leap_insert_kernel(void **state)
 	assert_int_equal(rig_update(&r), 0);
 	assert_int_equal(r.fs.leap_armed, 1);
 	assert_int_equal(r.fs.leap_at_ns, 17167 * DAY_NS);
-	assert_true(dt_find(&r.lg, 0, "clock set to insert leap second at "
-				      "midnight (UTC)") >= 0);
+	assert_true(dt_find(&r.lg, 0,
+			    "clock set to insert leap second at "
+			    "midnight (UTC)") >= 0);
 	assert_int_equal(r.sink.leap_set, 1);
 	/* Every half second until 00:00:01.5 of the clock that does not
 	 * leap: 23:59:59.0 is fine, then four half-seconds read 23:59:59.x
@@ -122,8 +123,9 @@ static void test_leap_insert_kernel(void **state)
 			suspended++;
 	}
 	assert_int_equal(suspended, 4);
-	assert_true(dt_find(&r.lg, 0, "clock update suspended due to leap "
-				      "second") >= 0);
+	assert_true(dt_find(&r.lg, 0,
+			    "clock update suspended due to leap "
+			    "second") >= 0);
 	assert_int_equal(r.fs.leaps_applied, 1);
 	/* 00:00:00.5 UTC: the grandmaster still says 37 and leap61; the
 	 * offset is taken as 38 and the leap as done. */

@@ -67,8 +67,8 @@ static void test_build_get(void **state)
 
 	(void)state;
 	gn_mgmtc_init(&c, 24, 1, 4321);
-	n = gn_mgmtc_build_get(&c, GN_MGMT_DEFAULT_DATA_SET,
-			       GN_MGMTC_ALL_PORTS, buf, sizeof(buf));
+	n = gn_mgmtc_build_get(&c, GN_MGMT_DEFAULT_DATA_SET, GN_MGMTC_ALL_PORTS,
+			       buf, sizeof(buf));
 	/* header 34 + management body 14 + TLV header 4 + id 2 + 20 zeros */
 	assert_int_equal(n, 74);
 	assert_int_equal(gn_msg_parse(buf, (size_t)n, &m), GN_WIRE_OK);
@@ -112,8 +112,7 @@ static void test_build_subscribe(void **state)
 	assert_int_equal(m.body.mgmt.action, GN_MGMT_SET);
 	assert_int_equal(gn_tlv_mgmt_decode(&m.tlv[0], &t, NULL), 0);
 	assert_int_equal(t.id, GN_MGMT_SUBSCRIBE_EVENTS_NP);
-	assert_int_equal(gn_mgmt_decode(t.id, t.data, t.data_len, &d, NULL),
-			 0);
+	assert_int_equal(gn_mgmt_decode(t.id, t.data, t.data_len, &d, NULL), 0);
 	assert_int_equal(d.subscribe_events.duration_s, 30);
 	assert_int_equal(d.subscribe_events.bitmask[0], 0x01);
 	assert_int_equal(d.subscribe_events.bitmask[1], 0x00);
@@ -185,8 +184,8 @@ static void test_parse_responses(void **state)
 	d.port_ds.state = GN_PS_SLAVE;
 	d.port_ds.version_number = 2;
 	d.port_ds.delay_mechanism = 1;
-	n = response(&server_id, 0, GN_MGMT_RESPONSE, GN_MGMT_PORT_DATA_SET,
-		     &d, false, buf, sizeof(buf));
+	n = response(&server_id, 0, GN_MGMT_RESPONSE, GN_MGMT_PORT_DATA_SET, &d,
+		     false, buf, sizeof(buf));
 	assert_int_equal(gn_mgmtc_parse(&c, buf, (size_t)n, &out), 0);
 	assert_int_equal(out.data.port_ds.identity.port, 2);
 	assert_int_equal(out.data.port_ds.state, GN_PS_SLAVE);

@@ -225,10 +225,16 @@ static const struct int_default int_defaults[] = {
     /* gnomon's */
     {"clock_target", GN_CFG_TARGET_AUTO},
     {"virtual_clock_offset", 0},
+    {"discipline", 0},
+    {"discipline_readings", 5},
+    {"discipline_servo", GN_CFG_SERVO_PI},
+    {"discipline_sanity_freq_limit", 200000000},
+    {"discipline_summary_updates", 0},
+    {"discipline_free_running", 0},
     {"publish_file_mode", 420}, /* 0644 */
-    {"bound_asymmetry", -1},    /* automatic: the mean path delay */
-    {"metrics_port", 0},	  /* monitoring off unless asked for */
-    {"network_management", 0}, /* GN_MGMT_ACCESS_NONE */
+    {"bound_asymmetry", -1},	/* automatic: the mean path delay */
+    {"metrics_port", 0},	/* monitoring off unless asked for */
+    {"network_management", 0},	/* GN_MGMT_ACCESS_NONE */
 };
 
 struct dbl_default {
@@ -249,6 +255,11 @@ static const struct dbl_default dbl_defaults[] = {
     {"pi_proportional_scale", 0.0},
     {"step_threshold", 0.0},
     {"virtual_clock_freq", 0.0},
+    {"discipline_rate", 1.0},
+    {"discipline_pi_kp", 0.7},
+    {"discipline_pi_ki", 0.3},
+    {"discipline_step_threshold", 0.0},
+    {"discipline_first_step_threshold", 0.00002},
     {"holdover_growth", 0.0}, /* learnt */
 };
 
@@ -289,6 +300,7 @@ static const struct str_default str_defaults[] = {
     {"publish_path", "/run/gnomon/"},
     {"metrics_address", "127.0.0.1"},
     {"json_log", ""},
+    {"discipline_fake_clocks", ""},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -301,11 +313,11 @@ static void test_defaults_are_linuxptps(void **state)
 	(void)state;
 	assert_non_null(cfg);
 	/* 150 options of linuxptp (152 names less the two deprecated
-	 * aliases masterOnly and slaveOnly) + 11 of gnomon (metrics and
-	 * network management: 4; time service page: 4). */
-	assert_int_equal(gn_config_num_options(), 161);
+	 * aliases masterOnly and slaveOnly) + 23 of gnomon (metrics and
+	 * network management: 4; time service page: 4; discipline: 12). */
+	assert_int_equal(gn_config_num_options(), 173);
 	assert_int_equal(N(int_defaults) + N(dbl_defaults) + N(str_defaults),
-			 161);
+			 173);
 	for (i = 0; i < N(int_defaults); i++) {
 		if (gn_config_get_int(cfg, NULL, int_defaults[i].name) !=
 		    int_defaults[i].value)
@@ -349,7 +361,7 @@ static void test_option_info(void **state)
 	/* Counted from linuxptp's config_tab: 80 PORT_ITEMs less
 	 * masterOnly; the supported ones are listed in the round trip. */
 	assert_int_equal(ports, 79);
-	assert_int_equal(sup, 89);
+	assert_int_equal(sup, 103);
 	o = gn_config_option((unsigned)gn_opt_find("clockAccuracy"));
 	assert_string_equal(o->name, "clockAccuracy");
 	assert_string_equal(o->dflt, "0xFE");
@@ -472,6 +484,22 @@ static const struct round_trip supported[] = {
     RT_I("network_management", "read_only", 1),
     RT_I("virtual_clock_offset", "-20000000", -20000000),
     RT_D("virtual_clock_freq", "50000", 50000.0),
+    /* the discipline's (and the linuxptp options it uses) */
+    RT_I("ntpshm_segment", "2", 2),
+    RT_S("refclock_sock_address", "/tmp/refclock.sock", "/tmp/refclock.sock"),
+    RT_I("discipline", "AUTO_RR", 2),
+    RT_D("discipline_rate", "8", 8.0),
+    RT_I("discipline_readings", "25", 25),
+    RT_I("discipline_servo", "refclock_sock", GN_CFG_SERVO_REFCLOCK_SOCK),
+    RT_D("discipline_pi_kp", "0.5", 0.5),
+    RT_D("discipline_pi_ki", "0.1", 0.1),
+    RT_D("discipline_step_threshold", "0.5", 0.5),
+    RT_D("discipline_first_step_threshold", "0.001", 0.001),
+    RT_I("discipline_sanity_freq_limit", "0", 0),
+    RT_I("discipline_summary_updates", "60", 60),
+    RT_I("discipline_free_running", "1", 1),
+    RT_S("discipline_fake_clocks", "CLOCK_REALTIME=0,eth0=5",
+	 "CLOCK_REALTIME=0,eth0=5"),
     RT_S("publish_path", "/tmp/gn.page", "/tmp/gn.page"),
     RT_I("publish_file_mode", "0600", 384),
     RT_I("bound_asymmetry", "500", 500),
@@ -582,7 +610,6 @@ static const struct unsupported unsupported[] = {
     {"min_neighbor_prop_delay", "-100"},
     {"msg_interval_request", "1"},
     {"net_sync_monitor", "1"},
-    {"ntpshm_segment", "2"},
     {"operLogPdelayReqInterval", "2"},
     {"operLogSyncInterval", "-3"},
     {"p2p_dst_ipv4", "224.0.0.108"},
@@ -596,7 +623,6 @@ static const struct unsupported unsupported[] = {
     {"profileIdentity", "00:1B:19:00:01:00"},
     {"ptp_dst_ipv4", "224.0.1.130"},
     {"ptp_dst_ipv6", "FF0E::182"},
-    {"refclock_sock_address", "/tmp/refclock.sock"},
     {"sa_file", "/etc/sa.cfg"},
     {"slave_event_monitor", "/tmp/sem.sock"},
     {"spp", "1"},
@@ -633,7 +659,7 @@ static void test_every_unsupported_option(void **state)
 	unsigned i, j;
 
 	(void)state;
-	assert_int_equal(N(unsupported) + N(supported), 157);
+	assert_int_equal(N(unsupported) + N(supported), 173);
 	for (i = 0; i < N(unsupported); i++) {
 		const struct unsupported *t = &unsupported[i];
 		int idx = gn_opt_find(t->name);
