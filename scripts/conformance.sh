@@ -15,6 +15,10 @@
 #   GNOMOND=/path     gnomond binary (default: build/src/daemon/gnomond)
 #   GNOMON_PMC, GNOMON_PHC2SYS   optional stand-ins for pmc / phc2sys in
 #                     the gnomond column (default: linuxptp's)
+#   GNOMOND_OPTIONS   extra command-line options for every gnomond (default
+#                     "--publish_path=": simulated daemons must not write
+#                     their time service page into the host's /run/gnomon,
+#                     where they would replace a real daemon's page)
 #   WORKDIR=/path     where run directories and logs go (default: mktemp)
 #   SEED=N            CLKNETSIM_RANDOM_SEED (default 1; "random" for none)
 #   TIMEOUT=S         wall-clock limit per test in seconds (default 900)
@@ -86,6 +90,7 @@ if [ $run_gnomon -eq 1 ]; then
 	GNOMOND=$(cd "$(dirname "$GNOMOND")" && pwd)/$(basename "$GNOMOND")
 fi
 GNOMON_PMC=${GNOMON_PMC:-$LINUXPTP/pmc}
+GNOMOND_OPTIONS=${GNOMOND_OPTIONS---publish_path=}
 GNOMON_PHC2SYS=${GNOMON_PHC2SYS:-$LINUXPTP/phc2sys}
 SEED=${SEED:-1}
 TIMEOUT=${TIMEOUT:-900}
@@ -199,6 +204,13 @@ run_column() {
 				unset CLKNETSIM_RANDOM_SEED
 			else
 				export CLKNETSIM_RANDOM_SEED=$SEED
+			fi
+			# test.common keeps a non-empty value from the
+			# environment and appends it to every ptp4l command line.
+			if [ "$name" = gnomond ] && [ -n "$GNOMOND_OPTIONS" ]; then
+				export extra_ptp4l_options="$GNOMOND_OPTIONS"
+			else
+				unset extra_ptp4l_options
 			fi
 			exec timeout -k 10 "$TIMEOUT" nice -n 10 "./$t"
 		) >"$dir/out.$t" 2>&1
