@@ -50,7 +50,8 @@ enum gn_bmca_decision {
 	GN_BMCA_S1,
 	GN_BMCA_P1,
 	GN_BMCA_P2,
-	GN_BMCA_DISABLED, /* port is FAULTY/DISABLED/INITIALIZING: no decision */
+	GN_BMCA_DISABLED, /* port is FAULTY/DISABLED/INITIALIZING: no decision
+			   */
 };
 
 const char *gn_bmca_decision_str(enum gn_bmca_decision d);
@@ -80,8 +81,8 @@ enum gn_bmca_decision gn_bmca_state_decision(const struct gn_bmca_input *in);
 
 /* ---- Foreign master table (9.3.2.4, 9.5.3) ---- */
 
-#define GN_FOREIGN_MASTERS_MAX 8
-#define GN_FOREIGN_MASTER_WINDOW 4	/* announce intervals */
+#define GN_FOREIGN_MASTERS_MAX	    8
+#define GN_FOREIGN_MASTER_WINDOW    4 /* announce intervals */
 #define GN_FOREIGN_MASTER_THRESHOLD 2 /* Announces within the window */
 
 struct gn_foreign_master {
@@ -101,6 +102,10 @@ struct gn_foreign_table {
 	struct gn_foreign_master m[GN_FOREIGN_MASTERS_MAX];
 	struct gn_port_identity receiver;
 	uint16_t max_steps_removed; /* Announces with >= this are ignored */
+	/* Announces of a grandmaster with a worse (greater) clockClass are
+	 * ignored (linuxptp's clock_class_threshold; 255 accepts all). Set
+	 * after gn_foreign_init, which sets 255. */
+	uint8_t clock_class_threshold;
 };
 
 void gn_foreign_init(struct gn_foreign_table *t,
@@ -124,9 +129,9 @@ bool gn_foreign_qualified(const struct gn_foreign_master *fm, int64_t now_ns,
 			  int64_t announce_interval_ns);
 
 /* Erbest: the best qualified record, or NULL. Prunes first. */
-const struct gn_foreign_master *
-gn_foreign_best(struct gn_foreign_table *t, int64_t now_ns,
-		int64_t announce_interval_ns);
+const struct gn_foreign_master *gn_foreign_best(struct gn_foreign_table *t,
+						int64_t now_ns,
+						int64_t announce_interval_ns);
 
 /* Forgets every record (port leaving SLAVE/going FAULTY, etc.). */
 void gn_foreign_clear(struct gn_foreign_table *t);

@@ -40,6 +40,7 @@ void gn_clock_config_default(struct gn_clock_config *cc)
 	cc->quality.offset_scaled_log_variance = 0xFFFF;
 	cc->two_step = true;
 	cc->max_steps_removed = 255;
+	cc->clock_class_threshold = 248;
 	cc->utc_offset = 37;
 	cc->time_source = GN_TS_INTERNAL_OSCILLATOR;
 	gn_servo_config_default(&cc->servo);

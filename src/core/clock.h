@@ -62,6 +62,9 @@ struct gn_clock_config {
 	bool slave_only;
 	bool free_running;
 	uint16_t max_steps_removed;
+	/* Masters whose grandmaster clockClass is above this are ignored
+	 * (linuxptp's clock_class_threshold, default 248). */
+	uint8_t clock_class_threshold;
 	int16_t utc_offset;
 	uint8_t time_source;
 	bool hw_stamping; /* for servo constants and log text */

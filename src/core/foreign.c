@@ -36,6 +36,7 @@ void gn_foreign_init(struct gn_foreign_table *t,
 	memset(t, 0, sizeof(*t));
 	t->receiver = *receiver;
 	t->max_steps_removed = max_steps_removed;
+	t->clock_class_threshold = 255;
 }
 
 static int64_t window_ns(int64_t announce_interval_ns)
@@ -185,6 +186,9 @@ int gn_foreign_add(struct gn_foreign_table *t, const struct gn_msg *announce,
 	    announce_interval_ns <= 0)
 		return -1;
 	if (announce->body.announce.steps_removed >= t->max_steps_removed)
+		return -1;
+	if (announce->body.announce.gm_quality.clock_class >
+	    t->clock_class_threshold)
 		return -1;
 	sender = &announce->h.source;
 	if (gn_clock_identity_eq(&sender->clock, &t->receiver.clock))

@@ -84,6 +84,7 @@ void gn_port_init(struct gn_port *p, struct gn_clock *c, unsigned index,
 	p->ds.version_number = (uint8_t)((cfg->minor_version << 4) | 2);
 	p->neighbor_rate_ratio = 1.0;
 	gn_foreign_init(&p->foreign, &p->ds.identity, c->cfg.max_steps_removed);
+	p->foreign.clock_class_threshold = c->cfg.clock_class_threshold;
 	gn_filter_init(&p->delay_filter, cfg->delay_filter,
 		       cfg->delay_filter_length);
 }

@@ -158,6 +158,8 @@ int gn_config_clock(const struct gn_config *cfg, struct gn_clock_config *cc,
 	cc->slave_only = get_i(cfg, NULL, "clientOnly") != 0;
 	cc->free_running = get_i(cfg, NULL, "free_running") != 0;
 	cc->max_steps_removed = (uint16_t)get_i(cfg, NULL, "maxStepsRemoved");
+	cc->clock_class_threshold =
+	    (uint8_t)get_i(cfg, NULL, "clock_class_threshold");
 	cc->utc_offset = (int16_t)get_i(cfg, NULL, "utc_offset");
 	cc->time_source = (uint8_t)get_i(cfg, NULL, "timeSource");
 	cc->hw_stamping = ts != GN_CFG_TS_SOFTWARE;

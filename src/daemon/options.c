@@ -197,7 +197,7 @@ const struct gn_opt gn_opt_table[] = {
 	    0,
 	    "clock identity; all zeros: derived from the first "
 	    "interface's MAC"),
-    OPT_INT("clock_class_threshold", GLOB, NO, "248", 6, 248,
+    OPT_INT("clock_class_threshold", GLOB, YES, "248", 6, 248,
 	    "worst clockClass a master may have to be synchronized to"),
     OPT_ENU("clock_servo", GLOB, YES, "pi", enu_clock_servo,
 	    "servo algorithm (kalman is gnomon's)"),

@@ -361,7 +361,7 @@ static void test_option_info(void **state)
 	/* Counted from linuxptp's config_tab: 80 PORT_ITEMs less
 	 * masterOnly; the supported ones are listed in the round trip. */
 	assert_int_equal(ports, 79);
-	assert_int_equal(sup, 103);
+	assert_int_equal(sup, 104);
 	o = gn_config_option((unsigned)gn_opt_find("clockAccuracy"));
 	assert_string_equal(o->name, "clockAccuracy");
 	assert_string_equal(o->dflt, "0xFE");
@@ -422,6 +422,7 @@ static const struct round_trip supported[] = {
     RT_I("free_running", "1", 1),
     RT_I("freq_est_interval", "3", 3),
     RT_I("gmCapable", "0", 0),
+    RT_I("clock_class_threshold", "7", 7),
     RT_I("hwts_filter", "full", GN_CFG_HWTS_FULL),
     RT_I("ignore_transport_specific", "1", 1),
     RT_I("kernel_leap", "0", 0),
@@ -586,7 +587,6 @@ static const struct unsupported unsupported[] = {
     {"allowedLostResponses", "9"},
     {"assume_two_step", "1"},
     {"boundary_clock_jbod", "1"},
-    {"clock_class_threshold", "7"},
     {"cmlds.client_address", "/var/run/cmlds-client-0"},
     {"cmlds.domainNumber", "1"},
     {"cmlds.majorSdoId", "1"},

@@ -458,6 +458,42 @@ static void test_utc_timescale_correction(void **state)
 	free_sim(s);
 }
 
+/* clock_class_threshold: a grandmaster of a worse clockClass is ignored
+ * (its Announces never qualify), a better one is followed. */
+static void test_clock_class_threshold(void **state)
+{
+	(void)state;
+	for (int pass = 0; pass < 2; pass++) {
+		struct sim *s = new_sim(40 + (uint64_t)pass);
+		struct gn_clock_config cc;
+		int gm, sl, seg;
+
+		gn_clock_config_default(&cc);
+		cc.hw_stamping = true;
+		cc.priority1 = 100;
+		cc.quality.clock_class = pass == 0 ? 250 : 248;
+		gm = sim_add_node(s, "gm", &cc, NULL, 1);
+		gn_clock_config_default(&cc);
+		cc.hw_stamping = true;
+		cc.slave_only = true;
+		cc.clock_class_threshold = 248;
+		sl = sim_add_node(s, "slave", &cc, NULL, 1);
+		seg = sim_add_segment(s, 10 * US);
+		sim_connect(s, seg, gm, 0);
+		sim_connect(s, seg, sl, 0);
+		sim_start(s);
+		sim_run_until(s, 30 * S);
+		assert_int_equal(s->nodes[gm].ports[0].ds.state, GN_PS_MASTER);
+		if (pass == 0)
+			assert_int_equal(s->nodes[sl].ports[0].ds.state,
+					 GN_PS_LISTENING);
+		else
+			assert_int_equal(s->nodes[sl].ports[0].ds.state,
+					 GN_PS_SLAVE);
+		free_sim(s);
+	}
+}
+
 static void test_slave_only_alone_stays_listening(void **state)
 {
 	(void)state;
@@ -1412,6 +1448,7 @@ int main(void)
 	    cmocka_unit_test(test_p2p_followup_before_response),
 	    cmocka_unit_test(test_long_path_many_delay_reqs),
 	    cmocka_unit_test(test_utc_timescale_correction),
+	    cmocka_unit_test(test_clock_class_threshold),
 	    cmocka_unit_test(test_slave_only_alone_stays_listening),
 	    cmocka_unit_test(test_lone_master_goes_master),
 	    cmocka_unit_test(test_link_down_faulty_and_back),

@@ -79,8 +79,12 @@
 #define KF_GATE		 5.0  /* innovation gate, in sigma */
 #define KF_GATE_RUN	 4    /* refusals in a row that force a restart */
 #define KF_WARMUP	 8    /* samples after a (re)start without gate */
-#define KF_DT_MEMORY	 16.0 /* samples in the mean sample spacing */
-#define KF_FIT_MIN_N	 4    /* squared differences for a level to be fit */
+/* ... and seconds: the path delay measured before a step is wrong and
+ * is replaced within two Delay_Req intervals (1588: random in [0, 2]
+ * times 2^logMinDelayReqInterval, 1 s by default). */
+#define KF_WARMUP_NS 4000000000LL
+#define KF_DT_MEMORY 16.0 /* samples in the mean sample spacing */
+#define KF_FIT_MIN_N 4	  /* squared differences for a level to be fit */
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -90,7 +94,7 @@
  * the fit is below it, and the most that share may add: white FM of
  * 3e-8 and random-walk FM of 3e-9 (Allan deviation at 1 s), a poor
  * crystal. A larger fit is used as it is. */
-#define KF_BOUND_SHARE 0.0
+#define KF_BOUND_SHARE 0.05
 #define KF_QWFM_CAP    900.0
 #define KF_QRWFM_CAP   27.0
 /* Floors: a 0.1 ns stamp, a 1e-12 white-FM and a 1e-14 random-walk-FM
@@ -99,13 +103,18 @@
 #define KF_QWFM_MIN  1e-6
 #define KF_QRWFM_MIN 3e-10
 /* Before any data: 10 us of noise, phase and frequency wandering by
- * 10 us and 1 ppm per root second; frequency unknown within 500 ppm;
- * a restart (new master, forced) widens it by 10 ppm. */
-#define KF_R_PRIOR	 1e8
-#define KF_QWFM_PRIOR	 1e8
-#define KF_QRWFM_PRIOR	 1e6
-#define KF_F_PRIOR_VAR	 2.5e11
-#define KF_F_RESTART_VAR 1e8
+ * 10 us and 1 ppm per root second for the uncertainty (3.2 us and
+ * 0.3 ppm for the gains: a compromise between locking fast under heavy
+ * noise and following a master that is itself still converging);
+ * frequency unknown within 500 ppm; a restart (new master, forced)
+ * widens it by 10 ppm. */
+#define KF_R_PRIOR	    1e8
+#define KF_QWFM_PRIOR	    1e8
+#define KF_QRWFM_PRIOR	    1e6
+#define KF_QWFM_GAIN_PRIOR  1e7
+#define KF_QRWFM_GAIN_PRIOR 1e5
+#define KF_F_PRIOR_VAR	    2.5e11
+#define KF_F_RESTART_VAR    1e8
 
 void gn_servo_kalman_coefficients(unsigned level, double dt_s, double c[3])
 {
@@ -302,12 +311,10 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		rows++;
 	}
 	if (!rows) {
-		/* Nothing known: the gains assume a poor crystal (a least
-		 * squares line through the samples so far), the uncertainty
-		 * assumes the worst. */
+		/* Nothing known: assume the worst, follow the samples. */
 		out[0] = hi[0] = KF_R_PRIOR;
-		out[1] = KF_QWFM_CAP;
-		out[2] = KF_QRWFM_CAP;
+		out[1] = KF_QWFM_GAIN_PRIOR;
+		out[2] = KF_QRWFM_GAIN_PRIOR;
 		hi[1] = KF_QWFM_PRIOR;
 		hi[2] = KF_QRWFM_PRIOR;
 		return;
@@ -416,8 +423,8 @@ void gn_servo_kalman_init(struct gn_servo *s, double initial_freq_ppb)
 	kf->e11 = KF_F_PRIOR_VAR;
 	kf->tail = KF_TAIL_GAUSS;
 	kf->r_ns2 = kf->r_hi_ns2 = KF_R_PRIOR;
-	kf->q_wfm = KF_QWFM_CAP;
-	kf->q_rwfm = KF_QRWFM_CAP;
+	kf->q_wfm = KF_QWFM_GAIN_PRIOR;
+	kf->q_rwfm = KF_QRWFM_GAIN_PRIOR;
 	kf->q_wfm_hi = KF_QWFM_PRIOR;
 	kf->q_rwfm_hi = KF_QRWFM_PRIOR;
 	kf->dt_s = 1.0;
@@ -520,9 +527,17 @@ static void restart_at(struct gn_servo_kalman *kf, double z, int64_t local_ns)
 	kf->e00 = kf->r_hi_ns2;
 	kf->e01 = 0.0;
 	kf->t_ns = local_ns;
+	kf->start_ns = local_ns;
 	kf->count = 1;
 	kf->reject_run = 0;
 	kf->innov_ns = 0.0;
+}
+
+/* Past the start-up transient of the last (re)start. */
+static bool warm_done(const struct gn_servo_kalman *kf, int64_t local_ns)
+{
+	return kf->count >= KF_WARMUP &&
+	       local_ns - kf->start_ns >= KF_WARMUP_NS;
 }
 
 static double control(struct gn_servo *s)
@@ -561,7 +576,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 
 		predict(kf, dt);
 		innov = z - kf->x_ns;
-		if (kf->count >= KF_WARMUP &&
+		if (warm_done(kf, local_ns) &&
 		    innov * innov > KF_GATE * KF_GATE * (kf->p00 + r)) {
 			save.reject_run++;
 			save.rejected++;
@@ -589,7 +604,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 
 	/* Start-up transients (a restart, the first samples) are not
 	 * noise of the steady state: the ladder waits for the warm-up. */
-	if (kf->count >= KF_WARMUP) {
+	if (warm_done(kf, local_ns)) {
 		ladder_add(kf, z - kf->servo_phase_ns,
 			   (double)(local_ns - kf->epoch_ns) * 1e-9);
 		update_noise(kf);
@@ -601,6 +616,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 		kf->x_ns -= z;
 		kf->servo_phase_ns -= z;
 		kf->t_ns -= offset_ns;
+		kf->start_ns -= offset_ns;
 		kf->epoch_ns -= offset_ns;
 		*state = GN_SERVO_JUMP;
 	}

@@ -105,6 +105,7 @@ struct gn_servo_kalman {
 	 * (upper bounds): what gn_servo_estimate reports. */
 	double e00, e01, e11;
 	int64_t t_ns;	   /* local time of the estimate */
+	int64_t start_ns;  /* local time of the last (re)start */
 	double u_ppb;	   /* adjustment applied since t_ns */
 	double dt_s;	   /* mean spacing of accepted samples */
 	unsigned count;	   /* samples since the last (re)start */
