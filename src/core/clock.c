@@ -317,6 +317,11 @@ static void clock_reset_sync(struct gn_clock *c)
 	c->have_offset = false;
 }
 
+void gn_clock_servo_reset(struct gn_clock *c)
+{
+	clock_reset_sync(c);
+}
+
 static enum gn_clock_role clock_port_role(const struct gn_clock *c,
 					  const struct gn_port *p)
 {

@@ -253,6 +253,10 @@ int gn_clock_management(struct gn_clock *c, const uint8_t *buf, size_t len,
 int gn_clock_slave_port(const struct gn_clock *c);
 enum gn_port_state gn_clock_port_state(const struct gn_clock *c, unsigned port);
 
+/* Restarts the servo (the host found the clock jumped or runs wild):
+ * the next samples re-estimate the frequency and step if needed. */
+void gn_clock_servo_reset(struct gn_clock *c);
+
 /* Changes that need a new state decision (priority1 etc. by SET). */
 void gn_clock_set_priority1(struct gn_clock *c, uint8_t p1);
 void gn_clock_set_priority2(struct gn_clock *c, uint8_t p2);

@@ -180,6 +180,8 @@ static int env_clock_adjfreq(void *ctx, double ppb)
 	if (d->free_running)
 		return 0;
 	err = gn_pclock_adjfreq(&d->pclk, ppb);
+	if (!err)
+		gn_clockcheck_set_freq(&d->check, ppb);
 	if (err)
 		pr_err("clock frequency adjustment failed: %s", strerror(-err));
 	return err;
@@ -193,6 +195,8 @@ static int env_clock_step(void *ctx, int64_t delta_ns)
 	if (d->free_running)
 		return 0;
 	err = gn_pclock_step(&d->pclk, delta_ns);
+	if (!err)
+		gn_clockcheck_step(&d->check, delta_ns);
 	if (err)
 		pr_err("clock step failed: %s", strerror(-err));
 	return err;
@@ -224,6 +228,15 @@ static void env_notify(void *ctx, const struct gn_notice *n)
 				  GN_PUBLISH_STATE);
 		break;
 	case GN_NOTICE_SYNC_SAMPLE:
+		if (!d->free_running) {
+			enum gn_clockcheck_result r = gn_clockcheck_sample(
+			    &d->check, gn_pclock_now(&d->pclk), mono_ns());
+
+			if (r != GN_CLOCKCHECK_OK) {
+				pr_warning("%s", gn_clockcheck_str(r));
+				d->check_failed = true;
+			}
+		}
 		if (d->pclk.kind == GN_PCLOCK_VIRTUAL &&
 		    gn_log_enabled(GN_LOG_DEBUG))
 			daemon_vclock_report(d, GN_LOG_DEBUG);
@@ -262,6 +275,11 @@ static void daemon_drain_txq(struct gn_daemon *d)
  * monitoring snapshot. */
 static void daemon_after_core(struct gn_daemon *d)
 {
+	if (d->check_failed) {
+		d->check_failed = false;
+		gn_clockcheck_reset(&d->check);
+		gn_clock_servo_reset(&d->clock);
+	}
 	daemon_drain_txq(d);
 	gn_metrics_update(d->met, &d->clock, &d->pclk);
 }
@@ -937,6 +955,10 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 		pr_warning("link monitoring unavailable; link changes will "
 			   "not be noticed");
 
+	gn_clockcheck_init(&d->check, (double)gn_config_get_int(
+					  cfg, NULL, "sanity_freq_limit"));
+	gn_clockcheck_set_freq(&d->check, cc.initial_freq_ppb);
+
 	/* Time service page and monitoring (disabled unless configured). */
 	d->pub = gn_publish_open(cfg, err, errlen);
 	if (!d->pub && err[0])
@@ -1167,8 +1189,8 @@ int gn_daemon_run(struct gn_daemon *d, volatile int *stop)
 					daemon_vclock_report(d, GN_LOG_INFO);
 				break;
 			case PFD_DISCIPLINE:
-				gn_discipline_time_properties(
-				    d->disc, &d->clock.tpds);
+				gn_discipline_time_properties(d->disc,
+							      &d->clock.tpds);
 				gn_discipline_run(d->disc);
 				break;
 			case PFD_TICK:

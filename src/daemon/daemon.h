@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "clockcheck.h"
 #include "config.h"
 #include "discipline.h"
 #include "linkmon.h"
@@ -77,6 +78,10 @@ struct gn_daemon {
 	int summary_tfd; /* virtual clock: periodic offset report */
 	int tick_tfd;	 /* 1 s: publication and monitoring refresh */
 	struct gn_publisher *pub;
+	/* sanity_freq_limit: the steered clock's rate against
+	 * CLOCK_MONOTONIC; a jump restarts the servo (as ptp4l). */
+	struct gn_clockcheck check;
+	bool check_failed;
 	struct gn_metrics *met;
 	struct gn_discipline *disc; /* NULL: discipline off */
 	int64_t last_vclock_offset_ns;
