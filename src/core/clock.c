@@ -492,6 +492,13 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 			state = GN_SERVO_UNLOCKED;
 		}
 		adj = c->freq_ppb;
+	} else if (c->env->clock_check && !c->env->clock_check(c->env->ctx)) {
+		/* The host saw the clock jump or run wild since the last
+		 * sample (someone else stepped it): start the servo over
+		 * rather than feed it the jump (ptp4l's clockcheck). */
+		clock_reset_sync(c);
+		state = GN_SERVO_UNLOCKED;
+		adj = c->freq_ppb;
 	} else {
 		adj = gn_servo_sample(&c->servo, offset_ns, ingress_ns, 1.0,
 				      &state);

@@ -21,7 +21,7 @@ enum gn_timer_kind {
 	GN_TMR_PDELAY_REQ,	     /* P2P: send Pdelay_Req */
 	GN_TMR_QUALIFICATION,	     /* PRE_MASTER qualification timeout */
 	GN_TMR_SYNC_RECEIPT,	     /* slave: sync receipt timeout */
-	GN_TMR_FAULT_RESET,	     /* FAULTY: retry after fault_reset_interval */
+	GN_TMR_FAULT_RESET, /* FAULTY: retry after fault_reset_interval */
 	GN_TMR_COUNT,
 };
 
@@ -34,8 +34,8 @@ enum gn_dest {
 struct gn_tx_meta {
 	uint8_t msg_type;
 	uint16_t sequence_id;
-	bool event;	      /* event message: port 319 / needs a time stamp */
-	bool want_tx_ts;      /* the core will wait for gn_clock_tx_timestamp */
+	bool event;	 /* event message: port 319 / needs a time stamp */
+	bool want_tx_ts; /* the core will wait for gn_clock_tx_timestamp */
 	enum gn_dest dest;
 };
 
@@ -79,6 +79,10 @@ struct gn_env {
 	/* Log a message; fmt is printf-style. May be NULL. */
 	void (*vlog)(void *ctx, enum gn_log_level level, const char *fmt,
 		     va_list ap);
+	/* Optional sanity check of the clock, asked before each servo
+	 * sample: false when it jumped or ran outside its limits since the
+	 * last call (the servo restarts). May be NULL. */
+	bool (*clock_check)(void *ctx);
 	/* Optional notifications. May be NULL. */
 	void (*notify)(void *ctx, const struct gn_notice *n);
 };

@@ -202,6 +202,20 @@ static int env_clock_step(void *ctx, int64_t delta_ns)
 	return err;
 }
 
+/* ptp4l's clockcheck, asked by the core before each servo sample. */
+static bool env_clock_check(void *ctx)
+{
+	struct gn_daemon *d = ctx;
+	enum gn_clockcheck_result r =
+	    gn_clockcheck_sample(&d->check, gn_pclock_now(&d->pclk), mono_ns());
+
+	if (r == GN_CLOCKCHECK_OK)
+		return true;
+	pr_warning("%s", gn_clockcheck_str(r));
+	gn_clockcheck_reset(&d->check);
+	return false;
+}
+
 __attribute__((format(printf, 3, 0))) static void
 env_vlog(void *ctx, enum gn_log_level level, const char *fmt, va_list ap)
 {
@@ -228,15 +242,6 @@ static void env_notify(void *ctx, const struct gn_notice *n)
 				  GN_PUBLISH_STATE);
 		break;
 	case GN_NOTICE_SYNC_SAMPLE:
-		if (!d->free_running) {
-			enum gn_clockcheck_result r = gn_clockcheck_sample(
-			    &d->check, gn_pclock_now(&d->pclk), mono_ns());
-
-			if (r != GN_CLOCKCHECK_OK) {
-				pr_warning("%s", gn_clockcheck_str(r));
-				d->check_failed = true;
-			}
-		}
 		if (d->pclk.kind == GN_PCLOCK_VIRTUAL &&
 		    gn_log_enabled(GN_LOG_DEBUG))
 			daemon_vclock_report(d, GN_LOG_DEBUG);
@@ -275,11 +280,6 @@ static void daemon_drain_txq(struct gn_daemon *d)
  * monitoring snapshot. */
 static void daemon_after_core(struct gn_daemon *d)
 {
-	if (d->check_failed) {
-		d->check_failed = false;
-		gn_clockcheck_reset(&d->check);
-		gn_clock_servo_reset(&d->clock);
-	}
 	daemon_drain_txq(d);
 	gn_metrics_update(d->met, &d->clock, &d->pclk);
 }
@@ -919,6 +919,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	    .clock_now = env_clock_now,
 	    .clock_adjfreq = env_clock_adjfreq,
 	    .clock_step = env_clock_step,
+	    .clock_check = env_clock_check,
 	    .vlog = env_vlog,
 	    .notify = env_notify,
 	};
@@ -958,6 +959,10 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	gn_clockcheck_init(&d->check, (double)gn_config_get_int(
 					  cfg, NULL, "sanity_freq_limit"));
 	gn_clockcheck_set_freq(&d->check, cc.initial_freq_ppb);
+	/* Samples come every Sync interval: with linuxptp's 1 s minimum
+	 * a 1 Hz sample lands just under it half of the time and goes
+	 * unchecked (an external step could reach the servo). */
+	d->check.min_interval_ns = 500000000;
 
 	/* Time service page and monitoring (disabled unless configured). */
 	d->pub = gn_publish_open(cfg, err, errlen);

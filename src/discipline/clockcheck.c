@@ -21,6 +21,7 @@ void gn_clockcheck_reset(struct gn_clockcheck *cc)
 void gn_clockcheck_init(struct gn_clockcheck *cc, double limit_ppb)
 {
 	cc->limit_ppb = limit_ppb;
+	cc->min_interval_ns = MIN_INTERVAL_NS;
 	cc->current_ppb = 0.0;
 	gn_clockcheck_reset(cc);
 }
@@ -38,9 +39,9 @@ enum gn_clockcheck_result gn_clockcheck_sample(struct gn_clockcheck *cc,
 		mono_interval = mono_ns - cc->last_mono_ns;
 		/* Too soon for a meaningful rate (a backward jump always
 		 * counts). */
-		if (interval >= 0 && interval < MIN_INTERVAL_NS)
+		if (interval >= 0 && interval < cc->min_interval_ns)
 			return r;
-		if (mono_interval < MIN_INTERVAL_NS)
+		if (mono_interval < cc->min_interval_ns)
 			return r;
 		/* The clock's own rate error, without the adjustments that
 		 * were applied (somewhere between min and max). */

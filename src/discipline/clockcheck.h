@@ -23,6 +23,9 @@ enum gn_clockcheck_result {
 
 struct gn_clockcheck {
 	double limit_ppb; /* 0: disabled */
+	/* Shortest interval measured (1 s by default, as linuxptp; the
+	 * daemon uses 0.5 s so that 1 Hz samples are all checked). */
+	int64_t min_interval_ns;
 	bool freq_known;
 	double current_ppb, min_ppb, max_ppb;
 	bool have_last;

@@ -494,6 +494,42 @@ static void test_clock_class_threshold(void **state)
 	}
 }
 
+static int check_calls;
+static bool check_fails_once(void *ctx)
+{
+	(void)ctx;
+	return check_calls++ != 0;
+}
+
+/* The host's clock check (ptp4l's clockcheck) is asked before each servo
+ * sample; a failure restarts the servo instead of feeding it the
+ * sample, and the port leaves SLAVE until it locks again. */
+static void test_clock_check_restarts_servo(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(45);
+	int gm, sl;
+
+	pair(s, 10 * US, &gm, &sl);
+	sim_start(s);
+	sim_run_until(s, 40 * S);
+	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
+	assert_int_equal(s->nodes[sl].clock.servo_state, GN_SERVO_LOCKED);
+	check_calls = 0;
+	s->nodes[sl].env.clock_check = check_fails_once;
+	loglen = 0;
+	logbuf[0] = 0;
+	sim_run_until(s, 41 * S + 500 * MS);
+	assert_true(check_calls >= 1);
+	assert_true(log_has("slave: port 1 (slave.0): SLAVE to UNCALIBRATED "
+			    "on SYNCHRONIZATION_FAULT"));
+	sim_run_until(s, 60 * S);
+	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
+	assert_true(check_calls > 10);
+	free_sim(s);
+	(void)gm;
+}
+
 static void test_slave_only_alone_stays_listening(void **state)
 {
 	(void)state;
@@ -1449,6 +1485,7 @@ int main(void)
 	    cmocka_unit_test(test_long_path_many_delay_reqs),
 	    cmocka_unit_test(test_utc_timescale_correction),
 	    cmocka_unit_test(test_clock_class_threshold),
+	    cmocka_unit_test(test_clock_check_restarts_servo),
 	    cmocka_unit_test(test_slave_only_alone_stays_listening),
 	    cmocka_unit_test(test_lone_master_goes_master),
 	    cmocka_unit_test(test_link_down_faulty_and_back),
