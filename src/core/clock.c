@@ -11,6 +11,8 @@
 
 #include "clock.h"
 
+#include "leap.h"
+
 void gn_port_config_default(struct gn_port_config *pc)
 {
 	memset(pc, 0, sizeof(*pc));
@@ -446,25 +448,80 @@ static void clock_invalidate_exchanges(struct gn_clock *c)
 }
 
 /*
- * A clock that keeps UTC following a master on the PTP timescale (TAI):
- * the master's time is currentUtcOffset seconds ahead. The offset to use
- * follows ptp4l: the announced one when valid and traceable, else the
- * larger of the announced and the configured utc_offset.
+ * UTC and leap seconds, as ptp4l's clock_utc_correct(). A clock that
+ * keeps UTC following a master on the PTP timescale (TAI): the master's
+ * time is TAI - UTC seconds ahead; the offset used is the announced one
+ * when valid and traceable, else the larger of the announced and the
+ * configured utc_offset. Around a leap second the host is told when to
+ * arm the kernel's leap (env->clock_set_leap), and updates in the last
+ * second before midnight are suspended (the time is ambiguous there).
+ * Returns false when this update must be skipped.
  */
-static int64_t clock_utc_correction_ns(const struct gn_clock *c)
+static bool clock_utc_correct(struct gn_clock *c, int64_t ingress_ns,
+			      int64_t *offset_ns)
 {
 	const struct gn_time_properties_ds *t = &c->tpds;
-	int64_t off;
+	int utc_offset, leap, clock_leap;
 
-	if (!c->cfg.utc_timescale || !t->ptp_timescale)
-		return 0;
-	if (t->current_utc_offset_valid && t->time_traceable)
-		off = t->current_utc_offset;
-	else if (t->current_utc_offset > c->cfg.utc_offset)
-		off = t->current_utc_offset;
+	if (!c->cfg.utc_timescale && t->ptp_timescale)
+		return true;
+	if ((t->current_utc_offset_valid && t->time_traceable) ||
+	    t->current_utc_offset > c->cfg.utc_offset)
+		utc_offset = t->current_utc_offset;
 	else
-		off = c->cfg.utc_offset;
-	return off * 1000000000;
+		utc_offset = c->cfg.utc_offset;
+	leap = gn_leap_from_flags(t->leap61, t->leap59);
+	if (leap || c->leap_set) {
+		/* A clock about to be stepped: judge by the target time. */
+		int64_t ts = ingress_ns;
+
+		if (c->servo_state == GN_SERVO_UNLOCKED) {
+			ts = ingress_ns - *offset_ns;
+			if (t->ptp_timescale)
+				ts -= (int64_t)utc_offset * 1000000000;
+		}
+		if (gn_leap_utc_ambiguous(ts)) {
+			gn_clock_log(c, GN_LOG_INFO,
+				     "clock update suspended due to leap "
+				     "second");
+			return false;
+		}
+		clock_leap =
+		    gn_leap_status(ts, c->leap_set, &leap, &utc_offset);
+		if (clock_leap != c->leap_set) {
+			if (c->env->clock_set_leap)
+				c->env->clock_set_leap(c->env->ctx, clock_leap);
+			c->leap_set = clock_leap;
+		}
+	}
+	if (!t->ptp_timescale)
+		return true;
+	*offset_ns += (int64_t)utc_offset * 1000000000;
+	return true;
+}
+
+/* A grandmaster announcing a leap second clears the flag, and moves
+ * currentUtcOffset, once midnight has passed (ptp4l does this before
+ * each Announce it sends). */
+void gn_clock_update_leap_status(struct gn_clock *c)
+{
+	uint8_t f = c->local_time_flags;
+	int leap = gn_leap_from_flags(f & GN_FLAG_LEAP61, f & GN_FLAG_LEAP59);
+	int utc_offset = c->cfg.utc_offset;
+	int64_t ts;
+
+	if (c->cds.steps_removed > 0 || leap == 0 || !c->env->clock_now)
+		return;
+	ts = c->env->clock_now(c->env->ctx);
+	if (f & GN_FLAG_PTP_TIMESCALE)
+		ts -= (int64_t)utc_offset * 1000000000;
+	if (gn_leap_status(ts, leap, &leap, &utc_offset))
+		return; /* not past midnight yet */
+	c->cfg.utc_offset = (int16_t)utc_offset;
+	c->local_time_flags &= (uint8_t) ~(GN_FLAG_LEAP61 | GN_FLAG_LEAP59);
+	gn_clock_log(c, GN_LOG_NOTICE, "leap second passed: UTC offset now %d",
+		     utc_offset);
+	clock_update_grandmaster(c);
 }
 
 void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
@@ -475,7 +532,8 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 	struct gn_notice n;
 	double adj;
 
-	offset_ns += clock_utc_correction_ns(c);
+	if (!clock_utc_correct(c, ingress_ns, &offset_ns))
+		return;
 	c->cds.offset_from_master_ns = offset_ns;
 	c->cds.mean_path_delay_ns = path_delay_ns;
 

@@ -213,6 +213,7 @@ struct gn_clock {
 	struct gn_bmca_ds best;
 	bool have_best;
 	bool state_decision_due;
+	int leap_set; /* leap second armed at the host: +1, -1, 0 */
 };
 
 /*
@@ -256,6 +257,8 @@ enum gn_port_state gn_clock_port_state(const struct gn_clock *c, unsigned port);
 /* Restarts the servo (the host found the clock jumped or runs wild):
  * the next samples re-estimate the frequency and step if needed. */
 void gn_clock_servo_reset(struct gn_clock *c);
+/* Grandmaster: clears leap61/leap59 once the leap second has passed. */
+void gn_clock_update_leap_status(struct gn_clock *c);
 
 /* Changes that need a new state decision (priority1 etc. by SET). */
 void gn_clock_set_priority1(struct gn_clock *c, uint8_t p1);

@@ -79,6 +79,10 @@ struct gn_env {
 	/* Log a message; fmt is printf-style. May be NULL. */
 	void (*vlog)(void *ctx, enum gn_log_level level, const char *fmt,
 		     va_list ap);
+	/* Optional: arm (+1 insert, -1 delete) or disarm (0) a leap second
+	 * at the next UTC midnight of the clock (the kernel's STA_INS /
+	 * STA_DEL for the system clock). May be NULL. */
+	int (*clock_set_leap)(void *ctx, int leap);
 	/* Optional sanity check of the clock, asked before each servo
 	 * sample: false when it jumped or ran outside its limits since the
 	 * last call (the servo restarts). May be NULL. */

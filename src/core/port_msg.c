@@ -85,6 +85,7 @@ int gn_port_send_announce(struct gn_port *p)
 	struct gn_msg m;
 	struct gn_announce *a = &m.body.announce;
 
+	gn_clock_update_leap_status(p->clock);
 	memset(&m, 0, sizeof(m));
 	gn_port_header(p, &m.h, GN_MSG_ANNOUNCE, p->seq_announce++);
 	port_ts(gn_port_now(p), &a->origin);

@@ -202,6 +202,24 @@ static int env_clock_step(void *ctx, int64_t delta_ns)
 	return err;
 }
 
+/* The core arms or disarms a leap second (kernel_leap: the kernel plays
+ * it on the system clock; a virtual clock plays it itself). */
+static int env_clock_set_leap(void *ctx, int leap)
+{
+	struct gn_daemon *d = ctx;
+	int err;
+
+	if (d->free_running)
+		return 0;
+	err = gn_pclock_set_leap(&d->pclk, leap, d->kernel_leap);
+	if (err)
+		pr_err("leap second: %s", strerror(-err));
+	else if (leap)
+		pr_notice("leap second %s armed for midnight UTC",
+			  leap > 0 ? "insertion" : "deletion");
+	return err;
+}
+
 /* ptp4l's clockcheck, asked by the core before each servo sample. */
 static bool env_clock_check(void *ctx)
 {
@@ -920,6 +938,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	    .clock_adjfreq = env_clock_adjfreq,
 	    .clock_step = env_clock_step,
 	    .clock_check = env_clock_check,
+	    .clock_set_leap = env_clock_set_leap,
 	    .vlog = env_vlog,
 	    .notify = env_notify,
 	};
@@ -959,6 +978,10 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	gn_clockcheck_init(&d->check, (double)gn_config_get_int(
 					  cfg, NULL, "sanity_freq_limit"));
 	gn_clockcheck_set_freq(&d->check, cc.initial_freq_ppb);
+	d->kernel_leap = gn_config_get_int(cfg, NULL, "kernel_leap") != 0;
+	/* As ptp4l: no leap second left armed from an earlier run. */
+	if (!d->free_running && d->pclk.kind == GN_PCLOCK_SYSTEM)
+		gn_pclock_set_leap(&d->pclk, 0, d->kernel_leap);
 	/* Samples come every Sync interval: with linuxptp's 1 s minimum
 	 * a 1 Hz sample lands just under it half of the time and goes
 	 * unchecked (an external step could reach the servo). */

@@ -81,6 +81,7 @@ struct gn_daemon {
 	/* sanity_freq_limit: the steered clock's rate against
 	 * CLOCK_MONOTONIC; a jump restarts the servo (as ptp4l). */
 	struct gn_clockcheck check;
+	bool kernel_leap;
 	struct gn_metrics *met;
 	struct gn_discipline *disc; /* NULL: discipline off */
 	int64_t last_vclock_offset_ns;

@@ -246,13 +246,6 @@ void gn_pclock_close(struct gn_pclock *c)
 	c->fd = -1;
 }
 
-int64_t gn_pclock_now(struct gn_pclock *c)
-{
-	if (c->kind == GN_PCLOCK_VIRTUAL)
-		return virtual_at(c, read_ns(CLOCK_MONOTONIC_RAW));
-	return read_ns(c->clkid);
-}
-
 static int kernel_adjtime(struct gn_pclock *c, struct timex *tx)
 {
 	if (clock_adjtime(c->clkid, tx) < 0) {
@@ -264,6 +257,64 @@ static int kernel_adjtime(struct gn_pclock *c, struct timex *tx)
 		return rc;
 	}
 	return 0;
+}
+
+/* The virtual clock at raw, playing an armed leap second like the
+ * kernel does for CLOCK_REALTIME: at UTC midnight it goes back one
+ * second (insert) or forward one (delete). */
+static int64_t virtual_time(struct gn_pclock *c, int64_t raw_ns)
+{
+	int64_t v = virtual_at(c, raw_ns);
+
+	if (c->leap && v >= c->leap_at_ns) {
+		c->v_anchor_ns -= (int64_t)c->leap * NS_PER_S;
+		c->leap = 0;
+		v = virtual_at(c, raw_ns);
+	}
+	return v;
+}
+
+int64_t gn_pclock_now(struct gn_pclock *c)
+{
+	if (c->kind == GN_PCLOCK_VIRTUAL)
+		return virtual_time(c, read_ns(CLOCK_MONOTONIC_RAW));
+	return read_ns(c->clkid);
+}
+
+int gn_pclock_set_leap(struct gn_pclock *c, int leap, bool kernel_leap)
+{
+	const int64_t day = 86400 * NS_PER_S;
+	struct timex tx;
+	int64_t now;
+
+	if (leap < -1 || leap > 1)
+		return -EINVAL;
+	switch (c->kind) {
+	case GN_PCLOCK_VIRTUAL:
+		now = virtual_at(c, read_ns(CLOCK_MONOTONIC_RAW));
+		c->leap = leap;
+		/* the next midnight; times before 1970 do not occur here */
+		c->leap_at_ns = (now / day + 1) * day;
+		/* a deletion skips 23:59:59: it jumps at its start */
+		if (leap < 0)
+			c->leap_at_ns -= NS_PER_S;
+		return 0;
+	case GN_PCLOCK_SYSTEM:
+		if (!kernel_leap)
+			return 0;
+		memset(&tx, 0, sizeof(tx));
+		if (clock_adjtime(CLOCK_REALTIME, &tx) < 0)
+			return -errno;
+		tx.modes = ADJ_STATUS;
+		tx.status &= ~(STA_INS | STA_DEL);
+		if (leap > 0)
+			tx.status |= STA_INS;
+		else if (leap < 0)
+			tx.status |= STA_DEL;
+		return kernel_adjtime(c, &tx);
+	default:
+		return 0; /* a PHC keeps TAI: no leap seconds */
+	}
 }
 
 int gn_pclock_adjfreq(struct gn_pclock *c, double ppb)
@@ -295,7 +346,8 @@ int gn_pclock_adjfreq(struct gn_pclock *c, double ppb)
 		double fine = ppb;
 
 		tx.modes |= ADJ_TICK;
-		tx.tick = c->nominal_tick_us + (long)llround(ppb / per_tick_ppb);
+		tx.tick =
+		    c->nominal_tick_us + (long)llround(ppb / per_tick_ppb);
 		fine -= per_tick_ppb * (double)(tx.tick - c->nominal_tick_us);
 		tx.freq = (long)llround(fine * SCALED_PPM_PER_PPB);
 	} else {
@@ -349,7 +401,7 @@ int64_t gn_pclock_from_realtime(struct gn_pclock *c, int64_t rt_ns)
 	if (c->kind != GN_PCLOCK_VIRTUAL)
 		return rt_ns;
 	realtime_raw_pair(&rt, &raw);
-	return virtual_at(c, raw + (rt_ns - rt));
+	return virtual_time(c, raw + (rt_ns - rt));
 }
 
 /* PHC against CLOCK_REALTIME with the driver's own sandwiches. */

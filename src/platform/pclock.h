@@ -31,6 +31,8 @@ struct gn_pclock {
 	int64_t v_anchor_ns;
 	int64_t raw_anchor_ns;
 	double intrinsic_ppb; /* virtual_clock_freq: a built-in error */
+	int leap;	      /* VIRTUAL: leap second armed (+1, -1, 0) ... */
+	int64_t leap_at_ns;   /* ... to be played at this (midnight) time */
 	/* SYSTEM: beyond the kernel's 500 ppm frequency range the tick
 	 * length (ADJ_TICK, in us per USER_HZ tick) takes the coarse part,
 	 * as linuxptp does, for a range of about +-10 %. */
@@ -57,6 +59,14 @@ int64_t gn_pclock_now(struct gn_pclock *c);
 int gn_pclock_adjfreq(struct gn_pclock *c, double ppb);
 /* Steps the clock by delta_ns. */
 int gn_pclock_step(struct gn_pclock *c, int64_t delta_ns);
+/*
+ * Arms (+1 insert, -1 delete) or disarms (0) a leap second at the clock's
+ * next UTC midnight: the kernel's STA_INS/STA_DEL for the system clock
+ * (only when kernel_leap), played by the virtual clock itself, nothing
+ * for a PHC (TAI has no leap seconds).
+ */
+int gn_pclock_set_leap(struct gn_pclock *c, int leap, bool kernel_leap);
+
 /* The frequency adjustment the kernel (or the virtual clock) has now. */
 double gn_pclock_read_freq(struct gn_pclock *c);
 

@@ -321,6 +321,58 @@ static void test_from_realtime(void **state)
 	gn_pclock_close(&sys);
 }
 
+/* --- leap seconds on the virtual clock --- */
+
+/* A virtual clock 0.3 s before a UTC midnight (or before 23:59:59 for a
+ * deletion) with a leap second armed: 0.6 s later it reads one second
+ * less (insert: 23:59:59 again) or one more (delete). */
+static void leap_case(int leap)
+{
+	const int64_t day = 86400 * NS_PER_S, s = NS_PER_S;
+	struct gn_pclock c;
+	int64_t rt = clock_ns(CLOCK_REALTIME);
+	int64_t target = (rt / day + 1) * day - (leap < 0 ? s : 0);
+	int64_t v0, v1, expect;
+
+	assert_int_equal(
+	    gn_pclock_open_virtual(&c, target - 300000000 - rt, 0.0), 0);
+	assert_int_equal(gn_pclock_set_leap(&c, leap, false), 0);
+	v0 = gn_pclock_now(&c);
+	assert_true(v0 < target);
+	sleep_ms(600);
+	v1 = gn_pclock_now(&c);
+	/* elapsed about 0.6 s, plus the leap */
+	expect = v0 + 600000000 - leap * s;
+	assert_true(v1 > expect - 50000000 && v1 < expect + 50000000);
+	assert_int_equal(c.leap, 0); /* played once */
+	gn_pclock_close(&c);
+}
+
+static void test_virtual_leap_insert(void **state)
+{
+	(void)state;
+	leap_case(1);
+}
+
+static void test_virtual_leap_delete(void **state)
+{
+	(void)state;
+	leap_case(-1);
+}
+
+static void test_leap_arguments(void **state)
+{
+	struct gn_pclock c;
+
+	(void)state;
+	assert_int_equal(gn_pclock_open_virtual(&c, 0, 0.0), 0);
+	assert_int_equal(gn_pclock_set_leap(&c, 2, false), -EINVAL);
+	assert_int_equal(gn_pclock_set_leap(&c, 1, false), 0);
+	assert_int_equal(gn_pclock_set_leap(&c, 0, false), 0);
+	assert_int_equal(c.leap, 0);
+	gn_pclock_close(&c);
+}
+
 /* --- the system clock, read only --- */
 
 static void test_system_clock_read_only_views(void **state)
@@ -391,6 +443,9 @@ int main(void)
 	    cmocka_unit_test(test_virtual_adjfreq_continuous),
 	    cmocka_unit_test(test_virtual_step),
 	    cmocka_unit_test(test_from_realtime),
+	    cmocka_unit_test(test_virtual_leap_insert),
+	    cmocka_unit_test(test_virtual_leap_delete),
+	    cmocka_unit_test(test_leap_arguments),
 	    cmocka_unit_test(test_system_clock_read_only_views),
 	    cmocka_unit_test(test_phc_missing),
 	};

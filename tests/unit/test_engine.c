@@ -530,6 +530,56 @@ static void test_clock_check_restarts_servo(void **state)
 	(void)gm;
 }
 
+static int leap_calls[8];
+static unsigned n_leap_calls;
+static int record_leap(void *ctx, int leap)
+{
+	(void)ctx;
+	if (n_leap_calls < 8)
+		leap_calls[n_leap_calls] = leap;
+	n_leap_calls++;
+	return 0;
+}
+
+/* A leap second announced by the grandmaster (leap61): the UTC slave
+ * arms it at its host, suspends updates in the last second before
+ * midnight and disarms it after; the grandmaster clears leap61 and moves
+ * currentUtcOffset 37 -> 38 after midnight, and the slave takes it. */
+static void test_leap_second(void **state)
+{
+	(void)state;
+	const int64_t day = 86400 * S;
+	/* UTC 23:58:00 of day 20000, as TAI (37 s ahead) */
+	const int64_t utc0 = 20000 * day + day - 120 * S;
+	struct sim *s = new_sim(47);
+	int gm, sl;
+
+	pair(s, 10 * US, &gm, &sl);
+	s->nodes[gm].sc.base_local_ns = utc0 + 37 * S;
+	s->nodes[gm].clock.local_time_flags |= GN_FLAG_LEAP61;
+	s->nodes[sl].sc.base_local_ns = utc0;
+	s->nodes[sl].clock.cfg.utc_timescale = true;
+	s->nodes[sl].env.clock_set_leap = record_leap;
+	n_leap_calls = 0;
+	sim_start(s);
+	sim_run_until(s, 110 * S);
+	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
+	assert_true(s->nodes[sl].clock.tpds.leap61);
+	assert_int_equal(n_leap_calls, 1);
+	assert_int_equal(leap_calls[0], 1);
+	sim_run_until(s, 200 * S);
+	assert_true(
+	    log_has("slave: clock update suspended due to leap second"));
+	assert_true(log_has("gm: leap second passed: UTC offset now 38"));
+	assert_int_equal(s->nodes[gm].clock.cfg.utc_offset, 38);
+	assert_false(s->nodes[gm].clock.tpds.leap61);
+	assert_false(s->nodes[sl].clock.tpds.leap61);
+	assert_int_equal(s->nodes[sl].clock.tpds.current_utc_offset, 38);
+	assert_int_equal(n_leap_calls, 2);
+	assert_int_equal(leap_calls[1], 0);
+	free_sim(s);
+}
+
 static void test_slave_only_alone_stays_listening(void **state)
 {
 	(void)state;
@@ -1486,6 +1536,7 @@ int main(void)
 	    cmocka_unit_test(test_utc_timescale_correction),
 	    cmocka_unit_test(test_clock_class_threshold),
 	    cmocka_unit_test(test_clock_check_restarts_servo),
+	    cmocka_unit_test(test_leap_second),
 	    cmocka_unit_test(test_slave_only_alone_stays_listening),
 	    cmocka_unit_test(test_lone_master_goes_master),
 	    cmocka_unit_test(test_link_down_faulty_and_back),

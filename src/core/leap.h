@@ -15,8 +15,8 @@
  *  - suspends updates in the last second before midnight UTC (the kernel
  *    plays 23:59:59 twice when inserting; the time is ambiguous).
  */
-#ifndef GN_DISCIPLINE_LEAP_H
-#define GN_DISCIPLINE_LEAP_H
+#ifndef GN_CORE_LEAP_H
+#define GN_CORE_LEAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
