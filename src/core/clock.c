@@ -138,11 +138,15 @@ int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
 	c->ports = ports;
 	c->nports = nports;
 	for (i = 0; i < nports; i++) {
+		unsigned max =
+		    port_cfgs[i].delay_filter == GN_FILTER_ROBUST_MEAN
+			? GN_FILTER_ROBUST_MAX_LEN
+			: GN_FILTER_MAX_LEN;
+
 		if (port_cfgs[i].delay_filter_length == 0 ||
-		    port_cfgs[i].delay_filter_length > GN_FILTER_MAX_LEN) {
+		    port_cfgs[i].delay_filter_length > max) {
 			gn_clock_log(c, GN_LOG_ERR,
-				     "delay_filter_length must be 1..%d",
-				     GN_FILTER_MAX_LEN);
+				     "delay_filter_length must be 1..%u", max);
 			return -EINVAL;
 		}
 		gn_port_init(&ports[i], c, i, &port_cfgs[i]);

@@ -113,6 +113,7 @@ enum gn_cfg_dscmp { GN_CFG_DSCMP_IEEE1588 = 0, GN_CFG_DSCMP_G8275 };
 enum gn_cfg_filter {
 	GN_CFG_FILTER_MOVING_MEDIAN = 0,
 	GN_CFG_FILTER_MOVING_AVERAGE,
+	GN_CFG_FILTER_ROBUST_MEAN, /* gnomon's: spike-rejecting mean */
 };
 /* Same values as enum gn_hwts_filter of src/platform/transport.h. */
 enum gn_cfg_hwts_filter {

@@ -91,11 +91,8 @@ static int map_servo(const struct gn_config *cfg, struct gn_servo_config *sc,
 		sc->type = GN_SERVO_LINREG;
 		break;
 	case GN_CFG_SERVO_KALMAN:
-		/* Accepted by the parser; the core's Kalman servo is being
-		 * written. Map it here once enum gn_servo_type has it. */
-		snprintf(err, errlen,
-			 "clock_servo kalman: not available in this build yet");
-		return -EINVAL;
+		sc->type = GN_SERVO_KALMAN;
+		break;
 	default:
 		snprintf(err, errlen, "clock_servo: not supported yet");
 		return -EINVAL;
@@ -265,12 +262,27 @@ int gn_config_port(const struct gn_config *cfg, const char *iface,
 	/* ASAP reads as -128, which is also the core's GN_FRI_ASAP. */
 	pc->fault_reset_interval =
 	    (int8_t)get_i(cfg, iface, "fault_reset_interval");
-	pc->delay_filter =
-	    get_i(cfg, iface, "delay_filter") == GN_CFG_FILTER_MOVING_AVERAGE
-		? GN_FILTER_MOVING_AVERAGE
-		: GN_FILTER_MOVING_MEDIAN;
+	switch (get_i(cfg, iface, "delay_filter")) {
+	case GN_CFG_FILTER_MOVING_AVERAGE:
+		pc->delay_filter = GN_FILTER_MOVING_AVERAGE;
+		break;
+	case GN_CFG_FILTER_ROBUST_MEAN:
+		pc->delay_filter = GN_FILTER_ROBUST_MEAN;
+		break;
+	default:
+		pc->delay_filter = GN_FILTER_MOVING_MEDIAN;
+		break;
+	}
 	pc->delay_filter_length =
 	    (unsigned)get_i(cfg, iface, "delay_filter_length");
+	/* The Kalman servo (the default) was designed and measured with the
+	 * robust mean over 64 delays: use it unless the filter was set. */
+	if (get_i(cfg, NULL, "clock_servo") == GN_CFG_SERVO_KALMAN &&
+	    !gn_config_is_set(cfg, iface, "delay_filter")) {
+		pc->delay_filter = GN_FILTER_ROBUST_MEAN;
+		if (!gn_config_is_set(cfg, iface, "delay_filter_length"))
+			pc->delay_filter_length = 64;
+	}
 	pc->minor_version = (uint8_t)get_i(cfg, NULL, "ptp_minor_version");
 	pc->follow_up_info = get_i(cfg, iface, "follow_up_info") != 0;
 	/* GN_CFG_TS_* has the values of GN_TIMESTAMPING_*. */

@@ -94,6 +94,7 @@ static const struct gn_opt_enum enu_dscmp[] = {
 static const struct gn_opt_enum enu_delay_filter[] = {
     {"moving_median", GN_CFG_FILTER_MOVING_MEDIAN, YES},
     {"moving_average", GN_CFG_FILTER_MOVING_AVERAGE, YES},
+    {"robust_mean", GN_CFG_FILTER_ROBUST_MEAN, YES},
     {NULL, 0, NO},
 };
 static const struct gn_opt_enum enu_delay_mech[] = {
@@ -199,8 +200,9 @@ const struct gn_opt gn_opt_table[] = {
 	    "interface's MAC"),
     OPT_INT("clock_class_threshold", GLOB, YES, "248", 6, 248,
 	    "worst clockClass a master may have to be synchronized to"),
-    OPT_ENU("clock_servo", GLOB, YES, "pi", enu_clock_servo,
-	    "servo algorithm (kalman is gnomon's)"),
+    /* gnomond's default is its own Kalman servo (ptp4l's: pi). */
+    OPT_ENU("clock_servo", GLOB, YES, "kalman", enu_clock_servo,
+	    "servo algorithm (kalman is gnomon's, and the default)"),
     OPT_ENU("clock_type", GLOB, YES, "OC", enu_clock_type,
 	    "clock type; an OC with several interfaces is a BC"),
     {.info = {"cmlds.client_address", PORT, "/var/run/cmlds_client", NO},

@@ -122,7 +122,8 @@ static const struct int_default int_defaults[] = {
     {"clockAccuracy", 254},
     {"clockClass", 248},
     {"clock_class_threshold", 248},
-    {"clock_servo", GN_CFG_SERVO_PI},
+    /* gnomond's deliberate difference: its Kalman servo (ptp4l: pi) */
+    {"clock_servo", GN_CFG_SERVO_KALMAN},
     {"clock_type", GN_CFG_CLOCK_OC},
     {"cmlds.domainNumber", 0},
     {"cmlds.majorSdoId", 2},
@@ -1427,11 +1428,19 @@ static void test_map_defaults(void **state)
 	assert_true(cc.servo.hw_stamping);
 	cc.hw_stamping = dc.hw_stamping;
 	cc.servo.hw_stamping = dc.servo.hw_stamping;
+	/* and gnomond's own default servo, Kalman */
+	assert_int_equal(cc.servo.type, GN_SERVO_KALMAN);
+	dc.servo.type = GN_SERVO_KALMAN;
 	assert_memory_equal(&cc, &dc, sizeof(cc));
 	assert_string_equal(pc.name, "eth0");
 	assert_int_equal(pc.timestamping, GN_TIMESTAMPING_HARDWARE);
 	memcpy(dp.name, pc.name, sizeof(dp.name));
 	dp.timestamping = pc.timestamping;
+	/* with it, the robust mean over 64 delays */
+	assert_int_equal(pc.delay_filter, GN_FILTER_ROBUST_MEAN);
+	assert_int_equal(pc.delay_filter_length, 64);
+	dp.delay_filter = pc.delay_filter;
+	dp.delay_filter_length = pc.delay_filter_length;
 	assert_memory_equal(&pc, &dp, sizeof(pc));
 	gn_config_destroy(cfg);
 }
@@ -1593,8 +1602,39 @@ static void test_map_checks(void **state)
 	expect_map_error("[global]\ntwoStepFlag 0\n",
 			 "twoStepFlag 0: one-step time stamping is not "
 			 "supported yet");
-	expect_map_error("[global]\nclock_servo kalman\n",
-			 "clock_servo kalman: not available in this build yet");
+	/* kalman (the default) brings the robust mean over 64 delays
+	 * unless the filter is set; pi keeps ptp4l's median of 10. */
+	{
+		struct gn_port_config kp;
+		struct gn_clock_config kc;
+		int rc;
+
+		cfg = parse_ok("[global]\n[eth0]\n");
+		err[0] = '\0';
+		rc = gn_config_clock(cfg, &kc, err, sizeof(err));
+		if (rc)
+			fprintf(stderr, "%s\n", err);
+		assert_int_equal(rc, 0);
+		assert_int_equal(kc.servo.type, GN_SERVO_KALMAN);
+		assert_int_equal(
+		    gn_config_port(cfg, "eth0", &kp, err, sizeof(err)), 0);
+		assert_int_equal(kp.delay_filter, GN_FILTER_ROBUST_MEAN);
+		assert_int_equal(kp.delay_filter_length, 64);
+		gn_config_destroy(cfg);
+		cfg = parse_ok("[global]\nclock_servo pi\n[eth0]\n");
+		assert_int_equal(
+		    gn_config_port(cfg, "eth0", &kp, err, sizeof(err)), 0);
+		assert_int_equal(kp.delay_filter, GN_FILTER_MOVING_MEDIAN);
+		assert_int_equal(kp.delay_filter_length, 10);
+		gn_config_destroy(cfg);
+		cfg = parse_ok("[global]\ndelay_filter_length 20\n[eth0]\n");
+		assert_int_equal(
+		    gn_config_port(cfg, "eth0", &kp, err, sizeof(err)), 0);
+		assert_int_equal(kp.delay_filter, GN_FILTER_ROBUST_MEAN);
+		assert_int_equal(kp.delay_filter_length, 20);
+		gn_config_destroy(cfg);
+		cfg = NULL;
+	}
 
 	/* gmCapable 0 announces clockClass 255, as ptp4l. */
 	cfg = parse_ok("[global]\ngmCapable 0\nclockClass 6\n");
