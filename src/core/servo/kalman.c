@@ -591,7 +591,12 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			kf->p11 += KF_F_RESTART_VAR;
 			ladder_break(kf);
 			restart_at(kf, z, local_ns);
-			*state = GN_SERVO_UNLOCKED;
+			/* A restart that needs no step keeps the lock: the
+			 * clock did not move, only the filter starts over, so
+			 * the port need not leave SLAVE for it. */
+			*state = gn_servo_should_step(s, fabs(z))
+				     ? GN_SERVO_UNLOCKED
+				     : GN_SERVO_LOCKED;
 			return kf->u_ppb;
 		}
 	}
