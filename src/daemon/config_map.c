@@ -275,7 +275,7 @@ int gn_config_port(const struct gn_config *cfg, const char *iface,
 	}
 	pc->delay_filter_length =
 	    (unsigned)get_i(cfg, iface, "delay_filter_length");
-	/* The Kalman servo (the default) was designed and measured with the
+	/* The Kalman servo was designed and measured with the
 	 * robust mean over 64 delays: use it unless the filter was set. */
 	if (get_i(cfg, NULL, "clock_servo") == GN_CFG_SERVO_KALMAN &&
 	    !gn_config_is_set(cfg, iface, "delay_filter")) {
