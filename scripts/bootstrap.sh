@@ -5,8 +5,8 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev \
 libcmocka-dev gcovr tshark linuxptp chrony iproute2 procps \
-libssl-dev libmnl-dev libjansson-dev libmicrohttpd-dev gnuplot-nox \
-chromium curl"
+perl libssl-dev libmnl-dev libjansson-dev libmicrohttpd-dev gnuplot-nox \
+chromium curl rt-tests"
 
 missing=""
 for p in $PKGS; do

@@ -81,7 +81,9 @@ void gn_port_init(struct gn_port *p, struct gn_clock *c, unsigned index,
 	p->ds.log_sync_interval = cfg->log_sync_interval;
 	p->ds.delay_mechanism = (uint8_t)cfg->delay_mechanism;
 	p->ds.log_min_pdelay_req_interval = cfg->log_min_pdelay_req_interval;
-	p->ds.version_number = (uint8_t)((cfg->minor_version << 4) | 2);
+	/* versionNumber of the data set is the major version (ptp4l's
+	 * PORT_DATA_SET says 2); the minor goes in each header. */
+	p->ds.version_number = 2;
 	p->neighbor_rate_ratio = 1.0;
 	gn_foreign_init(&p->foreign, &p->ds.identity, c->cfg.max_steps_removed);
 	p->foreign.clock_class_threshold = c->cfg.clock_class_threshold;

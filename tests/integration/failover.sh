@@ -53,7 +53,7 @@ cfg() { # NAME EXTRA-LINES...
 		"logMinDelayReqInterval -2" "summary_interval 0" \
 		"clock_servo linreg" "clock_target virtual" \
 		"uds_address $IT_WORK/$n.uds" \
-		"uds_ro_address $IT_WORK/$n.ro.uds" "$@"
+		"uds_ro_address $IT_WORK/$n.ro.uds" "$(it_gn_private)" "$@"
 }
 C1=$(cfg gm1 "priority1 100")
 C2=$(cfg gm2 "priority1 110")

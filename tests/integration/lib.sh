@@ -26,6 +26,7 @@ IT_FAILED=0
 IT_QUIET=${IT_QUIET:-0}
 declare -A IT_PID_OF=()  # name -> pid
 declare -A IT_LOG_OF=()  # name -> log file
+# shellcheck disable=SC2034 # for scripts that source this file
 declare -A IT_NS_OF=()   # name -> namespace
 
 it_log() {
@@ -44,12 +45,20 @@ it_require_netns() {
 	[ "$(id -u)" = 0 ] || it_skip "not root: network namespaces need root"
 	command -v ip >/dev/null 2>&1 || it_skip "no ip (iproute2)"
 	ip netns list >/dev/null 2>&1 || it_skip "ip netns is not available"
+	# Root without the right to make namespaces (some containers).
+	local probe="${IT_PREFIX}${IT_PID}probe"
+	ip netns add "$probe" >/dev/null 2>&1 ||
+		it_skip "ip netns add fails here (no CAP_SYS_ADMIN?)"
+	ip netns del "$probe"
 }
 
 # True when namespaces can be made (for the demo's fallback).
 it_netns_possible() {
+	local probe="${IT_PREFIX}${IT_PID}probe"
 	[ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1 &&
-		ip netns list >/dev/null 2>&1
+		ip netns list >/dev/null 2>&1 &&
+		ip netns add "$probe" >/dev/null 2>&1 &&
+		ip netns del "$probe"
 }
 
 it_require_prog() {
@@ -93,7 +102,8 @@ it_cleanup() {
 	# Our own processes first: TERM, a short grace, then KILL. Only
 	# those still in this shell's job table: a pid already reaped (by
 	# wait) may belong to someone else by now.
-	local live=" $(jobs -p | tr '\n' ' ') " mine=()
+	local live mine=()
+	live=" $(jobs -p | tr '\n' ' ') "
 	for pid in "${IT_PIDS[@]}"; do
 		case "$live" in *" $pid "*) mine+=("$pid") ;; esac
 	done
@@ -265,6 +275,7 @@ it_expect_alive() {
 # in IT_RC.
 it_kill() {
 	local name=$1 sig=${2:-TERM} pid=${IT_PID_OF[$1]} i
+	# shellcheck disable=SC2034 # read by the caller
 	IT_RC=
 	kill "-$sig" "$pid" 2>/dev/null || return 0
 	case "$sig" in TERM | KILL | INT) ;; *) return 0 ;; esac
@@ -401,6 +412,15 @@ it_cfg() {
 		printf '%s\n' "$@"
 	} >"$f"
 	echo "$f"
+}
+
+# it_gn_private: the configuration lines that keep a gnomond instance's
+# files private to this test: its time service page (publish_path, by
+# default /run/gnomon/<basename of uds_address>, shared by every run on
+# the machine) under the work directory. uds_address and uds_ro_address
+# are set by each test.
+it_gn_private() {
+	echo "publish_path $IT_WORK/pages/"
 }
 
 # it_transport_flag udpv4|udpv6|l2 -> -4|-6|-2

@@ -33,7 +33,7 @@ mcfg=$(it_cfg master.cfg "domainNumber $DOM" "priority1 100" \
 	"logAnnounceInterval 0" "announceReceiptTimeout 3" \
 	"logSyncInterval -2" "logMinDelayReqInterval -2" \
 	"summary_interval 0" "uds_address $MUDS" \
-	"uds_ro_address $IT_WORK/master.ro.uds")
+	"uds_ro_address $IT_WORK/master.ro.uds" "$(it_gn_private)")
 # summary_interval = logSyncInterval: one "master offset" line per Sync.
 # linreg locks within a few Syncs (the PI servo would first wait 28 s
 # for its frequency estimate); the servo is not what this test is about.
@@ -44,10 +44,9 @@ scfg=$(it_cfg slave.cfg "domainNumber $DOM" "priority1 200" \
 	"logAnnounceInterval 0" "announceReceiptTimeout 3" \
 	"logSyncInterval -2" "logMinDelayReqInterval -2" \
 	"summary_interval -2" "uds_address $SUDS" \
-	"uds_ro_address $IT_WORK/slave.ro.uds")
+	"uds_ro_address $IT_WORK/slave.ro.uds" "$(it_gn_private)")
 it_start master "$NS_A" master.log "$GNOMOND" -4 -S -m -q -i "$IF_A" -f "$mcfg"
 it_start slave "$NS_B" slave.log "$GNOMOND" -4 -S -m -q -i "$IF_B" -f "$scfg"
-MLOG=$(it_logf master)
 SLOG=$(it_logf slave)
 
 it_must_wait_line master "to MASTER on" 15 "port to MASTER"
@@ -265,7 +264,7 @@ check "master TIME_PROPERTIES timeSource after SET" "$(field "$o" timeSource)" 0
 check "master TIME_PROPERTIES timeTraceable after SET" "$(field "$o" timeTraceable)" 1
 # The slave learns all of it from the next Announce (one a second).
 ok=1
-for i in $(seq 1 50); do
+for _ in $(seq 1 50); do
 	o=$(get "$NS_B" "$SUDS" PARENT_DATA_SET)
 	if [ "$(field "$o" grandmasterPriority1)" = 120 ] &&
 		[ "$(field "$o" grandmasterPriority2)" = 95 ] &&
@@ -313,7 +312,7 @@ sub_states() {
 o=$(raw "$NS_B" "$SUDS" COMMAND 200E)
 check "COMMAND DISABLE_PORT acknowledged (action 4)" "$(field "$o" action)" 4
 it_must_wait_line slave "SLAVE to DISABLED on" 5 "SLAVE to DISABLED after CMD DISABLE_PORT"
-for i in $(seq 1 50); do
+for _ in $(seq 1 50); do
 	sub_states | grep -qx DISABLED && break
 	sleep 0.1
 done

@@ -20,10 +20,10 @@ run() {
 	local cfg
 	cfg=$(it_cfg "$1.cfg" "free_running 1" "logAnnounceInterval 0" \
 		"uds_address $IT_WORK/$1.uds" \
-		"uds_ro_address $IT_WORK/$1.ro.uds")
+		"uds_ro_address $IT_WORK/$1.ro.uds" "$(it_gn_private)")
 	it_start "$1" "$2" "$1.log" "$GNOMOND" -4 -S -m -q -i "$3" -f "$cfg"
 	it_must_wait_line "$1" "INITIALIZING to LISTENING" 5 "port LISTENING"
-	for i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		[ -S "$IT_WORK/$1.uds" ] && [ -S "$IT_WORK/$1.ro.uds" ] && break
 		sleep 0.1
 	done
@@ -40,7 +40,7 @@ stop() {
 	pid=$(it_pid "$1")
 	t0=$(it_monotonic)
 	kill "-$2" "$pid"
-	for i in $(seq 1 20); do
+	for _ in $(seq 1 20); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done

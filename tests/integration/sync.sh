@@ -46,7 +46,10 @@ common() {
 	echo "logSyncInterval -1"
 	echo "logMinDelayReqInterval -1"
 	echo "uds_address $IT_WORK/$1.uds"
-	[ "$2" = gnomond ] && echo "uds_ro_address $IT_WORK/$1.ro.uds"
+	if [ "$2" = gnomond ]; then
+		echo "uds_ro_address $IT_WORK/$1.ro.uds"
+		it_gn_private
+	fi
 	return 0
 }
 
@@ -96,7 +99,7 @@ if [ "$SLAVE" = ptp4l ]; then
 	it_log "slave: $(grep -E 'to (UNCALIBRATED|SLAVE) on' "$SLOG" |
 		head -n 1)"
 	n=0
-	for i in $(seq 1 200); do
+	for _ in $(seq 1 200); do
 		n=$(it_master_offsets "$SLOG" | wc -l)
 		[ "$n" -ge 10 ] && break
 		it_expect_alive slave master
