@@ -369,9 +369,22 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 		    !gn_port_identity_eq(&best->sender, &c->best.sender)) {
 			fresh_best = true;
 		}
-	} else if (c->have_best) {
-		fresh_best = true;
+	} else if (c->have_best || !c->best_decided) {
+		/* The local clock is best. The first time, say so once a
+		 * port has left LISTENING (ptp4l says it after the first
+		 * announce receipt timeout). */
+		for (i = 0; i < c->nports; i++) {
+			enum gn_port_state st = c->ports[i].ds.state;
+
+			if (st != GN_PS_LISTENING && st != GN_PS_INITIALIZING &&
+			    st != GN_PS_FAULTY && st != GN_PS_DISABLED)
+				fresh_best = true;
+		}
+		if (c->have_best)
+			fresh_best = true;
 	}
+	if (fresh_best || best)
+		c->best_decided = true;
 	if (fresh_best) {
 		clock_reset_sync(c);
 		if (best && gn_bmca_compare(&d0, &best->ds) < 0) {
@@ -408,19 +421,23 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 		switch (d) {
 		case GN_BMCA_M1:
 		case GN_BMCA_M2:
-			if (p->ds.state != GN_PS_MASTER &&
-			    p->ds.state != GN_PS_PRE_MASTER)
+			/* Once per stretch as grandmaster (the port may
+			 * already be MASTER by its announce timeout). */
+			if (!p->gm_role_logged)
 				gn_clock_log(c, GN_LOG_NOTICE,
 					     "port %u (%s): assuming the grand "
 					     "master role",
 					     i + 1, p->cfg.name);
+			p->gm_role_logged = true;
 			clock_update_grandmaster(c);
 			break;
 		case GN_BMCA_S1:
 			clock_update_slave(c, fm);
 			c->slave_port = (int)i;
+			p->gm_role_logged = false;
 			break;
 		default:
+			p->gm_role_logged = false;
 			break;
 		}
 		/* A new best master re-calibrates a SLAVE (-> UNCALIBRATED). */

@@ -123,6 +123,7 @@ struct gn_port {
 	bool link_up;
 	bool enabled;		  /* ENABLE_PORT / DISABLE_PORT */
 	bool sync_interval_known; /* servo told the master's interval */
+	bool gm_role_logged;	  /* "assuming the grand master role" said */
 
 	/* Sequence ids of messages we originate. */
 	uint16_t seq_announce, seq_sync, seq_delay_req, seq_pdelay_req;
@@ -213,7 +214,8 @@ struct gn_clock {
 	struct gn_bmca_ds best;
 	bool have_best;
 	bool state_decision_due;
-	int leap_set; /* leap second armed at the host: +1, -1, 0 */
+	int leap_set;	   /* leap second armed at the host: +1, -1, 0 */
+	bool best_decided; /* a state decision has run (for its log line) */
 };
 
 /*
