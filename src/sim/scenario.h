@@ -42,8 +42,8 @@ struct gn_scn_ptp {
 /* [clock NAME]: an oscillator and how it time-stamps. */
 struct gn_scn_clock {
 	char name[GN_SCN_NAME_MAX];
-	double offset_ns;   /* initial offset from true time */
-	double freq_ppb;    /* frequency error */
+	double offset_ns; /* initial offset from true time */
+	double freq_ppb;  /* frequency error */
 	/* Each node adds a uniform draw within +- these (its own stream). */
 	double offset_spread_ns, freq_spread_ppb;
 	double wfm, rwfm;   /* Allan deviations at 1 s */

@@ -67,6 +67,8 @@ static int add_node(struct parser *p, const char *name, char **kv, int nkv)
 	n->port_ptp = malloc((size_t)nports * sizeof(int));
 	if (!n->port_ptp)
 		return -ENOMEM;
+	/* Counted now, so gn_scenario_free releases it on an error below. */
+	sc->nnodes++;
 	for (i = 0; i < nports; i++)
 		n->port_ptp[i] = -1;
 	for (i = 0; i < nkv; i++) {
@@ -95,7 +97,6 @@ static int add_node(struct parser *p, const char *name, char **kv, int nkv)
 			    v + 1);
 		n->port_ptp[k - 1] = g;
 	}
-	sc->nnodes++;
 	if ((unsigned)sc->nnodes * 2 > p->hash_cap)
 		return gn_scn_hash_rebuild(p, p->hash_cap ? p->hash_cap * 2
 							  : 1024);

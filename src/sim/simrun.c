@@ -227,10 +227,11 @@ static int build_node(struct gn_simrun *r, int idx, char *err, size_t errlen)
 	offset = ck->offset_ns;
 	freq = ck->freq_ppb;
 	if (ck->offset_spread_ns > 0.0)
-		offset += (2.0 * gn_rng_unit(&n->rng) - 1.0) *
-			  ck->offset_spread_ns;
+		offset +=
+		    (2.0 * gn_rng_unit(&n->rng) - 1.0) * ck->offset_spread_ns;
 	if (ck->freq_spread_ppb > 0.0)
-		freq += (2.0 * gn_rng_unit(&n->rng) - 1.0) * ck->freq_spread_ppb;
+		freq +=
+		    (2.0 * gn_rng_unit(&n->rng) - 1.0) * ck->freq_spread_ppb;
 	off_int = floor(offset);
 	n->sc.base_local_ns += (int64_t)off_int;
 	n->sc.base_frac_ns = offset - off_int;
@@ -398,8 +399,8 @@ static void sample_node(struct gn_simrun *r, int i, int64_t t)
 			fprintf(r->csv[i], "%.6f,%.1f,", (double)t / 1e9, e);
 		else
 			fprintf(r->csv[i], "%.6f,,", (double)t / 1e9);
-		fprintf(r->csv[i], "%.1f,%.3f,%s,%s\n",
-			sim_peek_true_offset(n), sim_freq_error(n),
+		fprintf(r->csv[i], "%.1f,%.3f,%s,%s\n", sim_peek_true_offset(n),
+			sim_freq_error(n),
 			n->dead ? "DEAD" : gn_port_state_str(ps),
 			gn_servo_state_str(n->clock.servo_state));
 	}

@@ -33,14 +33,15 @@
 #include "servo/servo_private.h"
 #include "tt.h"
 
-/* The priors documented in kalman.c. */
-#define R_PRIOR	       1e8
-#define QWFM_PRIOR     1e8
-#define QRWFM_PRIOR    1e6
-#define F_PRIOR_VAR    2.5e11
+/* The priors documented in kalman.c (those the gains use). */
+#define R_PRIOR	    1e8
+#define QWFM_PRIOR  1e7
+#define QRWFM_PRIOR 1e5
+#define F_PRIOR_VAR 2.5e11
 
 /* cmocka's assert_float_equal works in float: compare doubles. */
-#define assert_near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+#define assert_near(a, b, eps)                                                 \
+	assert_true(fabs((double)(a) - (double)(b)) <= (eps))
 
 static double gauss(struct gn_rng *r)
 {
@@ -200,8 +201,8 @@ static void test_uncertainty_api(void **state)
 struct model {
 	double master_ns, local_ns;
 	double err_ppb, adj_ppb;
-	double noise_ns;      /* white measurement noise (sd) */
-	double wfm_q;	      /* phase random walk, ns^2 per second */
+	double noise_ns; /* white measurement noise (sd) */
+	double wfm_q;	 /* phase random walk, ns^2 per second */
 	struct gn_rng rng;
 	unsigned jumps;
 	double last_noise;
@@ -477,9 +478,9 @@ static void test_robust_filter_init(void **state)
 	assert_int_equal(gn_filter_init(&f, GN_FILTER_ROBUST_MEAN,
 					GN_FILTER_ROBUST_MAX_LEN + 1),
 			 -EINVAL);
-	assert_int_equal(gn_filter_init(&f, GN_FILTER_ROBUST_MEAN,
-					GN_FILTER_ROBUST_MAX_LEN),
-			 0);
+	assert_int_equal(
+	    gn_filter_init(&f, GN_FILTER_ROBUST_MEAN, GN_FILTER_ROBUST_MAX_LEN),
+	    0);
 	assert_int_equal(gn_filter_init(&f, GN_FILTER_ROBUST_MEAN, 64), 0);
 	/* The other filters keep their limit. */
 	assert_int_equal(gn_filter_init(&f, GN_FILTER_MOVING_MEDIAN, 65),
@@ -530,7 +531,8 @@ static void test_robust_filter_unbiased_for_queueing(void **state)
 	/* 10 us + exponential queueing of mean 1 us: mean 11 us, median
 	 * 10.69 us. The offset needs the mean. */
 	for (i = 0; i < 20000; i++) {
-		int64_t v = 10000 + llround(-log(1.0 - gn_rng_unit(&r)) * 1000.0);
+		int64_t v =
+		    10000 + llround(-log(1.0 - gn_rng_unit(&r)) * 1000.0);
 
 		out = gn_filter_sample(&f, v);
 		mout = gn_filter_sample(&med, v);
@@ -542,20 +544,20 @@ static void test_robust_filter_unbiased_for_queueing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ladder_coefficients),
-		cmocka_unit_test(test_start_two_samples_then_step),
-		cmocka_unit_test(test_uncertainty_api),
-		cmocka_unit_test(test_lock_noise_free),
-		cmocka_unit_test(test_learns_white_noise_and_averages),
-		cmocka_unit_test(test_learns_frequency_noise),
-		cmocka_unit_test(test_spike_refused_bit_for_bit),
-		cmocka_unit_test(test_master_step_restart_and_step),
-		cmocka_unit_test(test_master_step_slews_within_limit),
-		cmocka_unit_test(test_reset_keeps_frequency),
-		cmocka_unit_test(test_fast_sync_and_sw_noise),
-		cmocka_unit_test(test_robust_filter_init),
-		cmocka_unit_test(test_robust_filter_warmup_and_spikes),
-		cmocka_unit_test(test_robust_filter_unbiased_for_queueing),
+	    cmocka_unit_test(test_ladder_coefficients),
+	    cmocka_unit_test(test_start_two_samples_then_step),
+	    cmocka_unit_test(test_uncertainty_api),
+	    cmocka_unit_test(test_lock_noise_free),
+	    cmocka_unit_test(test_learns_white_noise_and_averages),
+	    cmocka_unit_test(test_learns_frequency_noise),
+	    cmocka_unit_test(test_spike_refused_bit_for_bit),
+	    cmocka_unit_test(test_master_step_restart_and_step),
+	    cmocka_unit_test(test_master_step_slews_within_limit),
+	    cmocka_unit_test(test_reset_keeps_frequency),
+	    cmocka_unit_test(test_fast_sync_and_sw_noise),
+	    cmocka_unit_test(test_robust_filter_init),
+	    cmocka_unit_test(test_robust_filter_warmup_and_spikes),
+	    cmocka_unit_test(test_robust_filter_unbiased_for_queueing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
