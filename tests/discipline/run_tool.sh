@@ -31,16 +31,8 @@ it_pair
 
 FAKES="CLOCK_REALTIME=5000000,veth1=0"
 
-common() {
-	echo "logAnnounceInterval 0"
-	echo "announceReceiptTimeout 3"
-	echo "logSyncInterval -1"
-	echo "logMinDelayReqInterval -1"
-	echo "uds_address $IT_WORK/$1.uds"
-	echo "uds_ro_address $IT_WORK/$1.ro.uds"
-}
-mapfile -t MC < <(common master)
-mapfile -t SC < <(common slave)
+mapfile -t MC < <(it_common_cfg master)
+mapfile -t SC < <(it_common_cfg slave)
 scfg=$(it_cfg slave.cfg "${SC[@]}" "priority1 200" \
 	"clock_target virtual" "virtual_clock_offset 20000000")
 mcfg=$(it_cfg master.cfg "${MC[@]}" "priority1 100" "free_running 1")

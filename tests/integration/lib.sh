@@ -423,6 +423,24 @@ it_gn_private() {
 	echo "publish_path $IT_WORK/pages/"
 }
 
+# it_common_cfg NAME [KIND]: options every two-node test shares, one per
+# line: fast announce (the master is elected within about 4 s), 2 Sync
+# and Delay_Req per second, a private management socket; for KIND
+# gnomond (the default) also the read-only socket and a private time
+# service page. ptp4l 3.1.1 knows neither, so KIND ptp4l leaves them out.
+it_common_cfg() {
+	echo "logAnnounceInterval 0"
+	echo "announceReceiptTimeout 3"
+	echo "logSyncInterval -1"
+	echo "logMinDelayReqInterval -1"
+	echo "uds_address $IT_WORK/$1.uds"
+	if [ "${2:-gnomond}" = gnomond ]; then
+		echo "uds_ro_address $IT_WORK/$1.ro.uds"
+		it_gn_private
+	fi
+	return 0
+}
+
 # it_transport_flag udpv4|udpv6|l2 -> -4|-6|-2
 it_transport_flag() {
 	case "$1" in

@@ -38,23 +38,8 @@ case "$MASTER$SLAVE" in *gnomond*) it_check_gnomond "$GNOMOND" ;; esac
 TF=$(it_transport_flag "$TRANSPORT")
 it_pair
 
-# Options every instance shares: fast announce so the master is elected
-# within about 4 s, a private management socket.
-common() {
-	echo "logAnnounceInterval 0"
-	echo "announceReceiptTimeout 3"
-	echo "logSyncInterval -1"
-	echo "logMinDelayReqInterval -1"
-	echo "uds_address $IT_WORK/$1.uds"
-	if [ "$2" = gnomond ]; then
-		echo "uds_ro_address $IT_WORK/$1.ro.uds"
-		it_gn_private
-	fi
-	return 0
-}
-
-mapfile -t MCOMMON < <(common master "$MASTER")
-mapfile -t SCOMMON < <(common slave "$SLAVE")
+mapfile -t MCOMMON < <(it_common_cfg master "$MASTER")
+mapfile -t SCOMMON < <(it_common_cfg slave "$SLAVE")
 
 # Master: on the (shared) system clock, never steering it.
 if [ "$MASTER" = gnomond ]; then
