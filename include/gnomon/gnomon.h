@@ -58,15 +58,18 @@ enum gn_state {
 const char *gn_state_str(enum gn_state s);
 
 /* gn_time.flags */
-#define GN_TIME_UTC_VALID   (1u << 0) /* utc_offset_s is valid (announced) */
-#define GN_TIME_LEAP61	    (1u << 1) /* this UTC day ends with 23:59:60 */
-#define GN_TIME_LEAP59	    (1u << 2) /* this UTC day ends at 23:59:59 */
-#define GN_TIME_IN_LEAP	    (1u << 3) /* inside an inserted second: UTC
-				       * repeats 23:59:59 */
-#define GN_TIME_ARB	    (1u << 4) /* arbitrary timescale: tai = utc =
-				       * the clock, no UTC relation */
-#define GN_TIME_TRACEABLE   (1u << 5) /* timeTraceable */
-#define GN_TIME_STALE	    (1u << 6) /* no publication for longer than
+#define GN_TIME_UTC_VALID (1u << 0) /* utc_offset_s is valid (announced) */
+#define GN_TIME_LEAP61	  (1u << 1) /* this UTC day ends with 23:59:60 */
+#define GN_TIME_LEAP59	  (1u << 2) /* this UTC day ends at 23:59:59 */
+#define GN_TIME_IN_LEAP                                                        \
+	(1u << 3) /* inside an inserted second: UTC                            \
+		   * repeats 23:59:59 */
+#define GN_TIME_ARB                                                            \
+	(1u << 4)		    /* arbitrary timescale: tai = utc =        \
+				     * the clock, no UTC relation */
+#define GN_TIME_TRACEABLE (1u << 5) /* timeTraceable */
+#define GN_TIME_STALE                                                          \
+	(1u << 6)		      /* no publication for longer than        \
 				       * promised: extrapolated */
 #define GN_TIME_DAEMON_GONE (1u << 7) /* gnomond exited or died */
 
@@ -94,20 +97,20 @@ int gn_time_now(struct gnomon *g, struct gn_time *t);
 
 /* Everything else the page says, for displays and diagnostics. */
 struct gn_status {
-	int pid;		/* gnomond's process id */
-	uint64_t update_count;	/* publications so far */
-	int64_t age_ns;		/* local time since the last one */
+	int pid;	       /* gnomond's process id */
+	uint64_t update_count; /* publications so far */
+	int64_t age_ns;	       /* local time since the last one */
 	enum gn_state state;
-	int64_t state_age_ns;	/* local time since the state was entered */
-	uint64_t bound_ns;	/* at the last publication */
+	int64_t state_age_ns;	 /* local time since the state was entered */
+	uint64_t bound_ns;	 /* at the last publication */
 	double bound_growth_ppb; /* ns of bound per s */
-	int timescale;		/* 0 TAI, 1 UTC, 2 arbitrary */
+	int timescale;		 /* 0 TAI, 1 UTC, 2 arbitrary */
 	int16_t utc_offset_s;
-	uint8_t time_flags;	/* IEEE 1588 flagField octet 1 */
+	uint8_t time_flags; /* IEEE 1588 flagField octet 1 */
 	uint8_t time_source;
 	uint8_t domain;
-	uint8_t servo_state;	/* 0..3 = s0..s3 */
-	uint8_t port_state;	/* IEEE 1588 portState */
+	uint8_t servo_state; /* 0..3 = s0..s3 */
+	uint8_t port_state;  /* IEEE 1588 portState */
 	uint8_t gm_identity[8];
 	uint8_t parent_identity[8];
 	uint16_t parent_port;
@@ -117,11 +120,11 @@ struct gn_status {
 	uint8_t gm_priority1, gm_priority2;
 	uint64_t gm_accuracy_ns; /* the grandmaster's clockAccuracy as ns
 				  * (GN_BOUND_UNKNOWN when unknown) */
-	int64_t offset_ns;	/* last offset from the master */
+	int64_t offset_ns;	 /* last offset from the master */
 	int64_t path_delay_ns;
-	double freq_ppb;	/* frequency adjustment of the clock */
-	int phc_index;		/* gnomond's PHC, or -1 */
-	int local_clock;	/* clockid_t the mapping starts from */
+	double freq_ppb; /* frequency adjustment of the clock */
+	int phc_index;	 /* gnomond's PHC, or -1 */
+	int local_clock; /* clockid_t the mapping starts from */
 	unsigned version_major, version_minor; /* of the page */
 };
 int gn_status(struct gnomon *g, struct gn_status *s);
@@ -185,8 +188,9 @@ typedef void (*gn_pulse_fn)(struct gn_pulse *p, const struct gn_pulse_event *ev,
 
 /* gn_pulse_config.flags */
 #define GN_PULSE_NO_MLOCK (1u << 0) /* do not mlockall() the process */
-#define GN_PULSE_HARDWARE (1u << 1) /* also drive the PHC's periodic
-				     * output (PTP_PEROUT_REQUEST) */
+#define GN_PULSE_HARDWARE                                                      \
+	(1u << 1) /* also drive the PHC's periodic                             \
+		   * output (PTP_PEROUT_REQUEST) */
 
 struct gn_pulse_config {
 	int64_t period_ns; /* > 0: 1 s, 16 ms, 20 ms, 256 ms ... */
@@ -213,8 +217,8 @@ int gn_pulse_start(struct gnomon *g, const struct gn_pulse_config *cfg,
 		   gn_pulse_fn fn, void *arg, struct gn_pulse **p);
 
 struct gn_pulse_stats {
-	uint64_t count;	 /* callbacks run */
-	uint64_t missed; /* instants skipped */
+	uint64_t count;		/* callbacks run */
+	uint64_t missed;	/* instants skipped */
 	int64_t min_ns, max_ns; /* lateness */
 	double mean_ns;
 	/* Quantiles of the lateness from a log-linear histogram: within

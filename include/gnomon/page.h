@@ -111,9 +111,9 @@ struct gn_page_data {
 	uint8_t gm_priority1;
 	uint8_t gm_priority2;
 	uint8_t reserved1[6];
-	int64_t offset_ns;	/* last offset from master (diagnostic) */
-	int64_t path_delay_ns;	/* mean path delay in use */
-	int64_t freq_ppt;	/* frequency adjustment, 1e-12 (ppb * 1000) */
+	int64_t offset_ns;	 /* last offset from master (diagnostic) */
+	int64_t path_delay_ns;	 /* mean path delay in use */
+	int64_t freq_ppt;	 /* frequency adjustment, 1e-12 (ppb * 1000) */
 	uint64_t gm_accuracy_ns; /* clockAccuracy as ns (UNKNOWN: 0xFE) */
 	int64_t state_since_local_ns; /* local clock when state was entered */
 	uint64_t reserved[16];	      /* zero; room for minor versions */

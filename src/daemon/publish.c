@@ -56,6 +56,11 @@
 
 /* Standard errors of the fit's prediction in the bound. */
 #define K_SIGMA 4.0
+/* Outliers: beyond this many robust deviations, from OUTLIER_MIN_N
+ * samples on, at most a quarter of the window, never the newest. */
+#define K_OUTLIER	    5.0
+#define OUTLIER_MIN_N	    8
+#define OUTLIER_KEEP_NEWEST 3
 /* Deviations of the servo's own estimate (Kalman) in its bound. */
 #define K_SERVO 4.0
 /* Noise assumed before the residuals say anything (< 3 samples), ns. */
@@ -233,14 +238,56 @@ static void obs_wander(const struct gn_observer *o, double *w, double *span)
 	}
 }
 
+/* Least squares over the kept samples: means, sxx and the slope (ns/s =
+ * ppb); returns how many were kept. */
+static unsigned line_fit(const struct gn_observer *o, const bool *keep,
+			 double *mx, double *my, double *sxx, double *b)
+{
+	double sx = 0, sy = 0, sxy = 0;
+	unsigned i, m = 0;
+
+	for (i = 0; i < o->n; i++) {
+		if (!keep[i])
+			continue;
+		sx += o->t_s[i];
+		sy += o->y_ns[i];
+		m++;
+	}
+	*mx = m ? sx / m : 0.0;
+	*my = m ? sy / m : 0.0;
+	*sxx = 0.0;
+	for (i = 0; i < o->n; i++) {
+		if (!keep[i])
+			continue;
+		*sxx += (o->t_s[i] - *mx) * (o->t_s[i] - *mx);
+		sxy += (o->t_s[i] - *mx) * (o->y_ns[i] - *my);
+	}
+	*b = m >= 2 && *sxx > 0 ? sxy / *sxx : 0.0;
+	return m;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median_of(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
 static void obs_fit(struct gn_observer *o, int64_t now_ns, double adj_ppb,
 		    bool hw, double delay_memory_s, struct gn_obs_fit *f)
 {
 	double prior = hw ? SIGMA_PRIOR_HW : SIGMA_PRIOR_SW;
 	double floor_ns = hw ? SIGMA_FLOOR_HW : SIGMA_FLOOR_SW;
-	double sx = 0, sy = 0, mx, my, sxx = 0, sxy = 0, ss = 0, b = 0;
+	double mx, my, sxx, ss = 0, b;
 	double x_now, x_last, p_now, sigma, pred;
-	unsigned i, n = o->n;
+	bool keep[GN_OBS_WINDOW];
+	unsigned i, m, n = o->n;
 
 	memset(f, 0, sizeof(*f));
 	f->n = n;
@@ -250,36 +297,63 @@ static void obs_fit(struct gn_observer *o, int64_t now_ns, double adj_ppb,
 	x_now = x_last + (double)(now_ns - o->last_t_ns) * 1e-9;
 	p_now = o->servo_phase_ns +
 		o->adj_ppb * (double)(now_ns - o->phase_t_ns) * 1e-9;
-	for (i = 0; i < n; i++) {
-		sx += o->t_s[i];
-		sy += o->y_ns[i];
+	for (i = 0; i < n; i++)
+		keep[i] = true;
+	m = line_fit(o, keep, &mx, &my, &sxx, &b);
+	/*
+	 * Isolated outliers (delay spikes: the clock's true phase did not
+	 * jump, only one measurement) are left out of a second fit: beyond
+	 * K_OUTLIER robust deviations (from the median absolute residual).
+	 * The newest samples always stay in, so a real shift (a master's
+	 * step) enters the fit as it comes; the newest sample also bounds
+	 * the centre on its own.
+	 */
+	if (n >= OUTLIER_MIN_N && sxx > 0) {
+		double ar[GN_OBS_WINDOW], mad;
+		unsigned j, out = 0;
+
+		for (i = 0; i < n; i++)
+			ar[i] = fabs(o->y_ns[i] - my - b * (o->t_s[i] - mx));
+		mad = median_of(ar, n);
+		for (i = 0; i < n; i++) {
+			bool newest = false;
+
+			for (j = 1; j <= OUTLIER_KEEP_NEWEST; j++)
+				newest |= i == (o->head + GN_OBS_WINDOW - j) %
+						   GN_OBS_WINDOW;
+			if (!newest &&
+			    fabs(o->y_ns[i] - my - b * (o->t_s[i] - mx)) >
+				K_OUTLIER * 1.4826 * mad) {
+				keep[i] = false;
+				out++;
+			}
+		}
+		if (out > 0 && out <= n / 4)
+			m = line_fit(o, keep, &mx, &my, &sxx, &b);
+		else
+			for (i = 0; i < n; i++)
+				keep[i] = true;
+		f->outliers = out <= n / 4 ? out : 0;
 	}
-	mx = sx / n;
-	my = sy / n;
-	for (i = 0; i < n; i++) {
-		sxx += (o->t_s[i] - mx) * (o->t_s[i] - mx);
-		sxy += (o->t_s[i] - mx) * (o->y_ns[i] - my);
-	}
-	if (n >= 2 && sxx > 0)
-		b = sxy / sxx; /* ns/s = ppb */
-	if (n >= 3 && sxx > 0) {
+	if (m >= 3 && sxx > 0) {
 		double s;
 
 		for (i = 0; i < n; i++) {
 			double r = o->y_ns[i] - my - b * (o->t_s[i] - mx);
 
-			ss += r * r;
+			if (keep[i])
+				ss += r * r;
 		}
-		s = sqrt(ss / (n - 2));
+		s = sqrt(ss / (m - 2));
 		/* 99 % upper limit of the deviation, capped at the prior
 		 * (never below what was seen). */
-		sigma = s * sqrt((n - 2) / chi2_low(n - 2));
+		sigma = s * sqrt((m - 2) / chi2_low(m - 2));
 		sigma = fmax(fmin(sigma, fmax(prior, s)), floor_ns);
 	} else {
 		sigma = prior;
 	}
-	if (n >= 2 && sxx > 0) {
-		pred = sqrt(1.0 / n + (x_now - mx) * (x_now - mx) / sxx);
+	if (m >= 2 && sxx > 0) {
+		pred = sqrt(1.0 / m + (x_now - mx) * (x_now - mx) / sxx);
 		f->e_ns = my + b * (x_now - mx) + p_now;
 		f->e_last_ns = o->last_y_ns + b * (x_now - x_last) + p_now;
 		f->r_ppb = b + adj_ppb;
@@ -845,10 +919,14 @@ static void read_mapping(struct gn_publisher *p, struct gn_pclock *clk,
 	}
 }
 
+/* What the clock's values are: the system clock and the virtual clock
+ * keep UTC (the core corrects a PTP-timescale master's time by the UTC
+ * offset for them, as ptp4l does for CLOCK_REALTIME); a PHC keeps the
+ * master's timescale: TAI for the PTP timescale, else arbitrary. */
 static uint8_t page_timescale(const struct gn_clock *c,
 			      const struct gn_pclock *clk)
 {
-	if (clk->kind == GN_PCLOCK_SYSTEM)
+	if (c->cfg.utc_timescale || clk->kind == GN_PCLOCK_SYSTEM)
 		return GN_PAGE_TS_UTC;
 	return c->tpds.ptp_timescale ? GN_PAGE_TS_TAI : GN_PAGE_TS_ARB;
 }

@@ -49,12 +49,12 @@ void gn_publish_close(struct gn_publisher *p);
 
 /* What the last publication said (for metrics and management). */
 struct gn_publish_status {
-	int state;	      /* enum gn_page_state */
-	uint64_t bound_ns;    /* at the last publication (UINT64_MAX:
-			       * unknown) */
-	double growth_ppb;    /* ns of bound per s */
+	int state;	   /* enum gn_page_state */
+	uint64_t bound_ns; /* at the last publication (UINT64_MAX:
+			    * unknown) */
+	double growth_ppb; /* ns of bound per s */
 	uint64_t update_count;
-	const char *path;     /* the page's file, or NULL */
+	const char *path; /* the page's file, or NULL */
 };
 int gn_publish_status(const struct gn_publisher *p,
 		      struct gn_publish_status *st);
@@ -72,8 +72,8 @@ struct gn_bound_config {
 };
 void gn_bound_config_default(struct gn_bound_config *cfg);
 
-#define GN_OBS_WINDOW 32   /* samples in the regression */
-#define GN_OBS_FHIST  64   /* frequency estimates kept (learnt wander) */
+#define GN_OBS_WINDOW 32 /* samples in the regression */
+#define GN_OBS_FHIST  64 /* frequency estimates kept (learnt wander) */
 
 /*
  * The observer: a regression of the clock's free-running phase (the
@@ -91,11 +91,11 @@ struct gn_observer {
 	int64_t phase_t_ns;
 	double adj_ppb; /* adjustment in effect since phase_t_ns */
 	bool started;
-	uint64_t samples;    /* since the last reset */
-	int64_t last_t_ns;   /* clock time of the last sample */
-	double last_x_s;     /* its time on the master's axis */
+	uint64_t samples;  /* since the last reset */
+	int64_t last_t_ns; /* clock time of the last sample */
+	double last_x_s;   /* its time on the master's axis */
 	double last_y_ns;
-	double dt_s;	     /* mean sample spacing */
+	double dt_s; /* mean sample spacing */
 	double f_hist_ppb[GN_OBS_FHIST], f_hist_t_s[GN_OBS_FHIST];
 	unsigned fh_head, fh_n, since_fh;
 };
@@ -103,32 +103,33 @@ struct gn_observer {
 /* The observer's fit at one instant. */
 struct gn_obs_fit {
 	unsigned n;
-	double e_ns;	   /* estimated clock error at the instant */
-	double e_last_ns;  /* the last sample extrapolated to it */
-	double stat_ns;	   /* statistical half-width of e_ns */
+	double e_ns;	       /* estimated clock error at the instant */
+	double e_last_ns;      /* the last sample extrapolated to it */
+	double stat_ns;	       /* statistical half-width of e_ns */
 	double delay_drift_ns; /* delay measured while the clock drifted */
-	double r_ppb;	   /* clock's frequency error now (with adj) */
-	double r_sd_ppb;   /* its standard deviation */
-	double sigma_ns;   /* residual noise in use */
-	double wander_ppb; /* learnt frequency wander */
+	double r_ppb;	       /* clock's frequency error now (with adj) */
+	double r_sd_ppb;       /* its standard deviation */
+	double sigma_ns;       /* residual noise in use */
+	unsigned outliers;     /* samples left out of the fit */
+	double wander_ppb;     /* learnt frequency wander */
 	double wander_span_s;
 };
 
 struct gn_bound_result {
-	int state;	    /* enum gn_page_state */
-	uint64_t bound_ns;  /* at the instant given (UINT64_MAX unknown) */
-	double growth_ppb;  /* bound growth from there, ns/s */
+	int state;		 /* enum gn_page_state */
+	uint64_t bound_ns;	 /* at the instant given (UINT64_MAX unknown) */
+	double growth_ppb;	 /* bound growth from there, ns/s */
 	double stale_growth_ppb; /* growth when nobody steers any more */
-	struct gn_obs_fit fit; /* diagnostics */
+	struct gn_obs_fit fit;	 /* diagnostics */
 };
 
 struct gn_bound {
 	struct gn_bound_config cfg;
 	struct gn_observer obs;
 	int state;
-	int64_t state_since_ns;	 /* clock time the state was entered */
-	bool locked_once;	 /* a LOCKED estimate exists (holdover) */
-	int64_t holdover_t0_ns;	 /* clock time of the last locked sample */
+	int64_t state_since_ns; /* clock time the state was entered */
+	bool locked_once;	/* a LOCKED estimate exists (holdover) */
+	int64_t holdover_t0_ns; /* clock time of the last locked sample */
 	/* The last published bound: holdover continues from it. */
 	int64_t anchor_ns;
 	uint64_t anchor_bound_ns;

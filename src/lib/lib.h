@@ -43,14 +43,11 @@ struct gn_lib_snap {
 
 /* ---- map.c: pure arithmetic ---- */
 
-/* Synchronized clock time at local clock reading local_ns. */
-int64_t gn_lib_clock_at(const struct gn_page_data *d, int64_t local_ns);
-/* The bound at local_ns (GN_BOUND_UNKNOWN stays unknown; saturates):
- * bound_growth_frac up to stale_after_ns, stale_growth_frac beyond. */
-uint64_t gn_lib_bound_at(const struct gn_page_data *d, int64_t local_ns);
-/* TAI and UTC (and flags, utc offset) from a synchronized clock value. */
-void gn_lib_timescales(const struct gn_page_data *d, int64_t clock_ns,
-		       struct gn_time *t);
+/* gn_lib_clock_at: synchronized clock time at local clock reading
+ * local_ns. gn_lib_bound_at: the bound then (GN_BOUND_UNKNOWN stays
+ * unknown; saturates): bound_growth_frac up to stale_after_ns,
+ * stale_growth_frac beyond. gn_lib_timescales: TAI and UTC (and flags,
+ * UTC offset) from a synchronized clock value. Inline, below. */
 /* The synchronized clock value of a TAI instant (inverse of the above;
  * during an inserted leap second the later of the two candidates). */
 int64_t gn_lib_clock_of_tai(const struct gn_page_data *d, int64_t tai_ns);
@@ -67,8 +64,8 @@ double gn_lib_ppb_of_frac(int64_t frac);
  * of UTC (GN_ALIGN_UTC, utc_offset_s converts). index may be negative
  * for instants before the epoch.
  */
-int64_t gn_lib_pulse_instant(int64_t index, int64_t period_ns,
-			     int64_t phase_ns, int align, int utc_offset_s);
+int64_t gn_lib_pulse_instant(int64_t index, int64_t period_ns, int64_t phase_ns,
+			     int align, int utc_offset_s);
 int64_t gn_lib_pulse_next(int64_t tai_ns, int64_t period_ns, int64_t phase_ns,
 			  int align, int utc_offset_s);
 
@@ -86,6 +83,95 @@ void gn_hist_add(struct gn_hist *h, int64_t v_ns);
 /* The value at quantile q (the upper edge of its bucket, clamped to
  * [min, max]); 0 when empty. */
 int64_t gn_hist_quantile(const struct gn_hist *h, double q);
+
+/* ---- the hot path, inline (gn_time_now) ---- */
+
+__extension__ typedef __int128 gn_i128;
+__extension__ typedef unsigned __int128 gn_u128;
+
+static inline int64_t gn_lib_clock_at(const struct gn_page_data *d,
+				      int64_t local_ns)
+{
+	int64_t dl = local_ns - d->anchor_local_ns;
+
+	/* floor(dl * rate / 2^48): an arithmetic shift floors */
+	return d->anchor_clock_ns + dl +
+	       (int64_t)(((gn_i128)dl * d->rate_frac) >> GN_PAGE_FRAC_BITS);
+}
+
+static inline uint64_t gn_lib_bound_at(const struct gn_page_data *d,
+				       int64_t local_ns)
+{
+	int64_t dl = local_ns - d->anchor_local_ns;
+	uint64_t adl = dl < 0 ? (uint64_t)0 - (uint64_t)dl : (uint64_t)dl;
+	gn_u128 g;
+
+	if (d->bound_ns == GN_PAGE_BOUND_UNKNOWN)
+		return GN_BOUND_UNKNOWN;
+	if (dl > 0 && d->stale_after_ns > 0 && dl > d->stale_after_ns) {
+		uint64_t fresh = (uint64_t)d->stale_after_ns;
+
+		g = (gn_u128)fresh * d->bound_growth_frac +
+		    (gn_u128)(adl - fresh) * d->stale_growth_frac;
+		g >>= GN_PAGE_FRAC_BITS;
+	} else {
+		g = ((gn_u128)adl * d->bound_growth_frac) >> GN_PAGE_FRAC_BITS;
+	}
+	if (g >= (gn_u128)(GN_PAGE_BOUND_UNKNOWN - d->bound_ns))
+		return GN_BOUND_UNKNOWN - 1;
+	return d->bound_ns + (uint64_t)g;
+}
+
+/* The leap correction in effect at clock_ns: +1 s after an inserted
+ * second's start, -1 after a deleted one, 0 before or without. */
+static inline int gn_lib_leap_step(const struct gn_page_data *d,
+				   int64_t clock_ns)
+{
+	if (!d->leap_at_clock_ns || clock_ns < d->leap_at_clock_ns)
+		return 0;
+	if (d->time_flags & GN_PAGE_TF_LEAP61)
+		return 1;
+	if (d->time_flags & GN_PAGE_TF_LEAP59)
+		return -1;
+	return 0;
+}
+
+static inline void gn_lib_timescales(const struct gn_page_data *d,
+				     int64_t clock_ns, struct gn_time *t)
+{
+	int step = gn_lib_leap_step(d, clock_ns);
+	int32_t off = d->utc_offset_s + step;
+	uint32_t f = 0;
+
+	if (d->time_flags & GN_PAGE_TF_UTC_VALID)
+		f |= GN_TIME_UTC_VALID;
+	if (d->time_flags & GN_PAGE_TF_TIME_TRACE)
+		f |= GN_TIME_TRACEABLE;
+	if (d->leap_at_clock_ns && !step) {
+		if (d->time_flags & GN_PAGE_TF_LEAP61)
+			f |= GN_TIME_LEAP61;
+		if (d->time_flags & GN_PAGE_TF_LEAP59)
+			f |= GN_TIME_LEAP59;
+	}
+	switch (d->timescale) {
+	case GN_PAGE_TS_UTC:
+		t->utc_ns = clock_ns;
+		t->tai_ns = clock_ns + (int64_t)off * GN_NS_PER_S;
+		break;
+	case GN_PAGE_TS_TAI:
+		t->tai_ns = clock_ns;
+		t->utc_ns = clock_ns - (int64_t)off * GN_NS_PER_S;
+		if (step > 0 && clock_ns - d->leap_at_clock_ns < GN_NS_PER_S)
+			f |= GN_TIME_IN_LEAP;
+		break;
+	default:
+		t->tai_ns = t->utc_ns = clock_ns;
+		f |= GN_TIME_ARB;
+		break;
+	}
+	t->utc_offset_s = off;
+	t->flags = f;
+}
 
 /* ---- page.c ---- */
 
@@ -114,7 +200,7 @@ struct gnomon {
 	pthread_t timer_thread;
 	bool timer_thread_running;
 	bool timer_stop;
-	_Atomic uint32_t tgen; /* futex: bumped when timers change */
+	_Atomic uint32_t tgen;	   /* futex: bumped when timers change */
 	pthread_cond_t timer_cond; /* a callback finished */
 	struct gn_timer *running;  /* timer whose callback runs now */
 
@@ -155,6 +241,8 @@ void gn_lib_pulses_shutdown(struct gnomon *g);
 struct ptp_perout_request;
 typedef int (*gn_lib_ioctl_fn)(int fd, unsigned long req, void *arg);
 extern gn_lib_ioctl_fn gn_lib_perout_ioctl;
+/* A PHC's device is this followed by its index (tests: a fake). */
+extern const char *gn_lib_phc_prefix;
 /* Fills the request for pulses of cfg starting at the first instant
  * after clock_now_ns (PHC time = the page's clock). */
 int gn_lib_perout_fill(const struct gn_pulse_config *cfg,

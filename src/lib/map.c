@@ -15,7 +15,6 @@
 #include "lib.h"
 
 __extension__ typedef __int128 i128;
-__extension__ typedef unsigned __int128 u128;
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -24,41 +23,6 @@ static int64_t floor_div(int64_t a, int64_t b)
 	if ((a % b != 0) && ((a < 0) != (b < 0)))
 		q--;
 	return q;
-}
-
-/* floor(v / 2^48) of a 128-bit value (arithmetic shift floors). */
-static int64_t shift_frac(i128 v)
-{
-	return (int64_t)(v >> GN_PAGE_FRAC_BITS);
-}
-
-int64_t gn_lib_clock_at(const struct gn_page_data *d, int64_t local_ns)
-{
-	int64_t dl = local_ns - d->anchor_local_ns;
-
-	return d->anchor_clock_ns + dl + shift_frac((i128)dl * d->rate_frac);
-}
-
-uint64_t gn_lib_bound_at(const struct gn_page_data *d, int64_t local_ns)
-{
-	int64_t dl = local_ns - d->anchor_local_ns;
-	uint64_t adl = dl < 0 ? (uint64_t)0 - (uint64_t)dl : (uint64_t)dl;
-	u128 g;
-
-	if (d->bound_ns == GN_PAGE_BOUND_UNKNOWN)
-		return GN_BOUND_UNKNOWN;
-	if (dl > 0 && d->stale_after_ns > 0 && dl > d->stale_after_ns) {
-		uint64_t fresh = (uint64_t)d->stale_after_ns;
-
-		g = (u128)fresh * d->bound_growth_frac +
-		    (u128)(adl - fresh) * d->stale_growth_frac;
-		g >>= GN_PAGE_FRAC_BITS;
-	} else {
-		g = ((u128)adl * d->bound_growth_frac) >> GN_PAGE_FRAC_BITS;
-	}
-	if (g >= (u128)(GN_PAGE_BOUND_UNKNOWN - d->bound_ns))
-		return GN_BOUND_UNKNOWN - 1;
-	return d->bound_ns + (uint64_t)g;
 }
 
 int64_t gn_lib_frac_of_ppb(double ppb)
@@ -72,56 +36,6 @@ double gn_lib_ppb_of_frac(int64_t frac)
 	return (double)frac / 281474.976710656;
 }
 
-/* The leap correction in effect at clock_ns: +1 s after an inserted
- * second's start, -1 after a deleted one, 0 before or without. */
-static int leap_step(const struct gn_page_data *d, int64_t clock_ns)
-{
-	if (!d->leap_at_clock_ns || clock_ns < d->leap_at_clock_ns)
-		return 0;
-	if (d->time_flags & GN_PAGE_TF_LEAP61)
-		return 1;
-	if (d->time_flags & GN_PAGE_TF_LEAP59)
-		return -1;
-	return 0;
-}
-
-void gn_lib_timescales(const struct gn_page_data *d, int64_t clock_ns,
-		       struct gn_time *t)
-{
-	int step = leap_step(d, clock_ns);
-	int32_t off = d->utc_offset_s + step;
-	uint32_t f = 0;
-
-	if (d->time_flags & GN_PAGE_TF_UTC_VALID)
-		f |= GN_TIME_UTC_VALID;
-	if (d->time_flags & GN_PAGE_TF_TIME_TRACE)
-		f |= GN_TIME_TRACEABLE;
-	if (d->leap_at_clock_ns && !step) {
-		if (d->time_flags & GN_PAGE_TF_LEAP61)
-			f |= GN_TIME_LEAP61;
-		if (d->time_flags & GN_PAGE_TF_LEAP59)
-			f |= GN_TIME_LEAP59;
-	}
-	switch (d->timescale) {
-	case GN_PAGE_TS_UTC:
-		t->utc_ns = clock_ns;
-		t->tai_ns = clock_ns + (int64_t)off * GN_NS_PER_S;
-		break;
-	case GN_PAGE_TS_TAI:
-		t->tai_ns = clock_ns;
-		t->utc_ns = clock_ns - (int64_t)off * GN_NS_PER_S;
-		if (step > 0 && clock_ns - d->leap_at_clock_ns < GN_NS_PER_S)
-			f |= GN_TIME_IN_LEAP;
-		break;
-	default:
-		t->tai_ns = t->utc_ns = clock_ns;
-		f |= GN_TIME_ARB;
-		break;
-	}
-	t->utc_offset_s = off;
-	t->flags = f;
-}
-
 int64_t gn_lib_clock_of_tai(const struct gn_page_data *d, int64_t tai_ns)
 {
 	int64_t off = (int64_t)d->utc_offset_s * GN_NS_PER_S, c, c2;
@@ -131,11 +45,11 @@ int64_t gn_lib_clock_of_tai(const struct gn_page_data *d, int64_t tai_ns)
 		return tai_ns; /* TAI and arbitrary: the clock is the TAI */
 	/* A UTC clock: tai = clock + offset, + step once past the leap. */
 	c = tai_ns - off;
-	step = leap_step(d, c);
+	step = gn_lib_leap_step(d, c);
 	if (step == 0)
 		return c;
 	c2 = c - step * GN_NS_PER_S;
-	if (leap_step(d, c2) != 0)
+	if (gn_lib_leap_step(d, c2) != 0)
 		return c2;
 	/* An instant inside the inserted second: the first after it. */
 	return d->leap_at_clock_ns;
@@ -144,7 +58,8 @@ int64_t gn_lib_clock_of_tai(const struct gn_page_data *d, int64_t tai_ns)
 int64_t gn_lib_local_of_clock(const struct gn_page_data *d, int64_t clock_ns)
 {
 	/* dl = (clock - anchor) / (1 + r), then the exact smallest one. */
-	i128 num = (i128)(clock_ns - d->anchor_clock_ns) << GN_PAGE_FRAC_BITS;
+	i128 num = (i128)(clock_ns - d->anchor_clock_ns) *
+		   ((i128)1 << GN_PAGE_FRAC_BITS);
 	i128 den = ((i128)1 << GN_PAGE_FRAC_BITS) + d->rate_frac;
 	int64_t dl, local;
 	int i;
@@ -164,12 +79,11 @@ int64_t gn_lib_local_of_clock(const struct gn_page_data *d, int64_t clock_ns)
 
 static int64_t align_shift(int align, int utc_offset_s)
 {
-	return align == GN_ALIGN_UTC ? (int64_t)utc_offset_s * GN_NS_PER_S
-				     : 0;
+	return align == GN_ALIGN_UTC ? (int64_t)utc_offset_s * GN_NS_PER_S : 0;
 }
 
-int64_t gn_lib_pulse_instant(int64_t index, int64_t period_ns,
-			     int64_t phase_ns, int align, int utc_offset_s)
+int64_t gn_lib_pulse_instant(int64_t index, int64_t period_ns, int64_t phase_ns,
+			     int align, int utc_offset_s)
 {
 	return index * period_ns + phase_ns + align_shift(align, utc_offset_s);
 }

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,11 @@
 
 #define GN_API __attribute__((visibility("default")))
 
-/* Attempts to get an even, unchanged sequence number before giving up
- * (a writer died inside its critical section). */
-#define READ_TRIES 10000
+/* Attempts to get an even, unchanged sequence number by spinning; then
+ * the writer may have been preempted inside its critical section: yield
+ * to it, for up to READ_GIVE_UP_NS, before deciding it died there. */
+#define READ_SPINS	1000
+#define READ_GIVE_UP_NS 100000000LL
 /* Re-opening the path is tried at most this often while stale. */
 #define REOPEN_INTERVAL_NS 100000000LL
 
@@ -47,22 +50,35 @@ static inline void cpu_relax(void)
 #endif
 }
 
-int gn_lib_read(const struct gn_page *p, clockid_t clk, unsigned words,
-		struct gn_lib_snap *s)
+static inline __attribute__((always_inline)) int
+read_page(const struct gn_page *p, clockid_t clk, unsigned words,
+	  struct gn_lib_snap *s)
 {
 	const uint64_t *src = p->u.w;
+	int64_t give_up = 0;
 	unsigned i, tries;
 	struct timespec ts;
 
 	if (words > sizeof(s->w) / sizeof(s->w[0]))
 		words = sizeof(s->w) / sizeof(s->w[0]);
-	for (tries = 0; tries < READ_TRIES; tries++) {
+	for (tries = 0;; tries++) {
 		uint32_t s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE), s2;
 
+		if (tries >= READ_SPINS) {
+			/* The slow path: a preempted (or dead) writer. */
+			int64_t now = gn_lib_clock_ns(CLOCK_MONOTONIC);
+
+			if (!give_up)
+				give_up = now + READ_GIVE_UP_NS;
+			else if (now > give_up)
+				return -EAGAIN;
+			sched_yield();
+		}
 		if (s1 & 1u) {
 			cpu_relax();
 			continue;
 		}
+#pragma GCC unroll 40
 		for (i = 0; i < words; i++)
 			s->w[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 		clock_gettime(clk, &ts);
@@ -75,7 +91,12 @@ int gn_lib_read(const struct gn_page *p, clockid_t clk, unsigned words,
 			return 0;
 		}
 	}
-	return -EAGAIN;
+}
+
+int gn_lib_read(const struct gn_page *p, clockid_t clk, unsigned words,
+		struct gn_lib_snap *s)
+{
+	return read_page(p, clk, words, s);
 }
 
 bool gn_lib_daemon_gone(const struct gn_page *p)
@@ -231,10 +252,10 @@ int gn_lib_now(struct gnomon *g, bool full, struct gn_lib_snap *s,
 		const struct gn_page *p = gn_lib_page(g);
 		int64_t clock_ns, dl;
 
-		rc = gn_lib_read(p, g->local_clock,
-				 full ? sizeof(s->w) / sizeof(s->w[0])
-				      : GN_LIB_TIME_WORDS,
-				 s);
+		rc = read_page(p, g->local_clock,
+			       full ? sizeof(s->w) / sizeof(s->w[0])
+				    : GN_LIB_TIME_WORDS,
+			       s);
 		if (rc) {
 			if (gn_lib_daemon_gone(p) && try_reopen(g))
 				continue;
@@ -270,10 +291,25 @@ int gn_lib_now(struct gnomon *g, bool full, struct gn_lib_snap *s,
 
 GN_API int gn_time_now(struct gnomon *g, struct gn_time *t)
 {
+	const struct gn_page *p;
 	struct gn_lib_snap s;
 
 	if (!g || !t)
 		return -EINVAL;
+	/* The fast path: fresh data, a fixed number of words. */
+	p = gn_lib_page(g);
+	if (read_page(p, g->local_clock, GN_LIB_TIME_WORDS, &s) == 0 &&
+	    s.d.update_count != 0 &&
+	    s.local_ns - s.d.anchor_local_ns <= s.d.stale_after_ns &&
+	    !(__atomic_load_n(&p->header_flags, __ATOMIC_RELAXED) &
+	      GN_PAGE_F_CLOSED)) {
+		gn_lib_timescales(&s.d, gn_lib_clock_at(&s.d, s.local_ns), t);
+		t->bound_ns = gn_lib_bound_at(&s.d, s.local_ns);
+		t->state = (enum gn_state)s.d.state;
+		t->local_ns = s.local_ns;
+		return 0;
+	}
+	/* Stale, gone, locked, not yet published: the careful way. */
 	return gn_lib_now(g, false, &s, t);
 }
 
@@ -403,11 +439,11 @@ static void mono_raw_pair(int64_t *raw_ns, int64_t *mono_ns)
 /* Until then the kernel's frequency correction of CLOCK_MONOTONIC
  * against the raw oscillator is unknown within 500 ppm; after, it may
  * change by a little between the pairs. */
-#define CAL_UNKNOWN	 600e-6
-#define CAL_UNCERTAINTY	 20e-6
-#define CAL_MIN_SPAN_NS	 1000000000LL
-#define CAL_PAIR_ERR_NS	 2000.0 /* error of two pair readings, ns */
-#define WAIT_MARGIN_NS	 1000
+#define CAL_UNKNOWN	600e-6
+#define CAL_UNCERTAINTY 20e-6
+#define CAL_MIN_SPAN_NS 1000000000LL
+#define CAL_PAIR_ERR_NS 2000.0 /* error of two pair readings, ns */
+#define WAIT_MARGIN_NS	1000
 
 static _Thread_local int64_t cal_raw[2], cal_mono[2];
 static _Thread_local int cal_n;
@@ -441,8 +477,8 @@ void gn_lib_wait_deadline(struct gnomon *g, int64_t local_deadline_ns,
 			unc = CAL_UNCERTAINTY + CAL_PAIR_ERR_NS / (double)span;
 		}
 		rem = local_deadline_ns - raw;
-		margin = rem > 0 ? (int64_t)((double)rem * unc) + WAIT_MARGIN_NS
-				 : 0;
+		margin =
+		    rem > 0 ? (int64_t)((double)rem * unc) + WAIT_MARGIN_NS : 0;
 		deadline = mono + (int64_t)((double)rem * ratio) - margin;
 		*wait_clock = CLOCK_MONOTONIC;
 	} else if (g->local_clock == CLOCK_REALTIME) {

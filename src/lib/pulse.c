@@ -39,7 +39,7 @@
 /* The first instant is at least this far ahead of the start. */
 #define FIRST_LEAD_NS 1000000LL
 /* A hardware output starts at an instant at least this far ahead. */
-#define HW_LEAD_NS 200000000LL
+#define HW_LEAD_NS  200000000LL
 #define MAX_WAIT_NS 1000000000LL
 
 struct gn_pulse {
@@ -54,6 +54,7 @@ struct gn_pulse {
 	struct gn_hist hist;
 	uint64_t missed;
 	bool realtime;
+	bool has_thread; /* false: hardware only, no callback */
 	int hw_fd;
 };
 
@@ -63,6 +64,7 @@ static int default_ioctl(int fd, unsigned long req, void *arg)
 }
 
 gn_lib_ioctl_fn gn_lib_perout_ioctl = default_ioctl;
+const char *gn_lib_phc_prefix = "/dev/ptp";
 
 static pthread_mutex_t mlock_once = PTHREAD_MUTEX_INITIALIZER;
 static bool mlocked;
@@ -153,8 +155,8 @@ static void make_realtime(struct gn_pulse *p)
 	if (p->cfg.priority > 0) {
 		memset(&sp, 0, sizeof(sp));
 		sp.sched_priority = p->cfg.priority;
-		p->realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO,
-						    &sp) == 0;
+		p->realtime =
+		    pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
 	}
 	prefault_stack();
 }
@@ -180,9 +182,9 @@ static void *pulse_main(void *arg)
 	index = gn_lib_pulse_next(now.tai_ns + FIRST_LEAD_NS, c->period_ns,
 				  c->phase_ns, c->align, now.utc_offset_s);
 	while (!atomic_load(&p->stop)) {
-		int64_t target = gn_lib_pulse_instant(
-		    index, c->period_ns, c->phase_ns, c->align,
-		    now.utc_offset_s);
+		int64_t target =
+		    gn_lib_pulse_instant(index, c->period_ns, c->phase_ns,
+					 c->align, now.utc_offset_s);
 		struct gn_pulse_event ev;
 		int64_t late, skip;
 
@@ -246,21 +248,20 @@ static int hw_start(struct gn_pulse *p)
 	const struct gn_page *pg = gn_lib_page(p->g);
 	struct ptp_perout_request req;
 	struct gn_lib_snap s;
-	char dev[32];
+	char dev[256];
 	int rc;
 
 	if (pg->phc_index < 0)
 		return -ENODEV;
-	snprintf(dev, sizeof(dev), "/dev/ptp%d", pg->phc_index);
+	snprintf(dev, sizeof(dev), "%s%d", gn_lib_phc_prefix, pg->phc_index);
 	p->hw_fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (p->hw_fd < 0)
 		return -errno;
 	rc = gn_lib_read(pg, p->g->local_clock, sizeof(s.w) / sizeof(s.w[0]),
 			 &s);
 	if (rc == 0)
-		rc = gn_lib_perout_fill(&p->cfg, &s.d,
-					gn_lib_clock_at(&s.d, s.local_ns),
-					&req);
+		rc = gn_lib_perout_fill(
+		    &p->cfg, &s.d, gn_lib_clock_at(&s.d, s.local_ns), &req);
 	if (rc == 0)
 		rc = gn_lib_perout_ioctl(p->hw_fd, PTP_PEROUT_REQUEST2, &req);
 	if (rc) {
@@ -316,19 +317,24 @@ GN_API int gn_pulse_start(struct gnomon *g, const struct gn_pulse_config *cfg,
 			return rc;
 		}
 	}
-	if (!(cfg->flags & GN_PULSE_NO_MLOCK) && cfg->priority > 0) {
+	if (fn && !(cfg->flags & GN_PULSE_NO_MLOCK) && cfg->priority > 0) {
 		pthread_mutex_lock(&mlock_once);
 		if (!mlocked)
 			mlocked = mlockall(MCL_CURRENT | MCL_FUTURE) == 0;
 		pthread_mutex_unlock(&mlock_once);
 	}
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, PULSE_STACK_BYTES);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = -pthread_create(&p->thread, &attr, pulse_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
+	if (fn) {
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, PULSE_STACK_BYTES);
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		rc = -pthread_create(&p->thread, &attr, pulse_main, p);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		pthread_attr_destroy(&attr);
+		p->has_thread = rc == 0;
+	} else {
+		rc = 0;
+	}
 	if (rc) {
 		hw_stop(p);
 		pthread_mutex_destroy(&p->stats_lock);
@@ -380,7 +386,8 @@ static void stop_thread(struct gn_pulse *p)
 	atomic_store(&p->stop, 1);
 	syscall(SYS_futex, (uint32_t *)&p->stop, FUTEX_WAKE_PRIVATE, 1, NULL,
 		NULL, 0);
-	pthread_join(p->thread, NULL);
+	if (p->has_thread)
+		pthread_join(p->thread, NULL);
 	hw_stop(p);
 	pthread_mutex_destroy(&p->stats_lock);
 }

@@ -50,8 +50,7 @@ static bool have_waitv = true;
 
 static void futex_wake_private(_Atomic uint32_t *w)
 {
-	syscall(SYS_futex, (uint32_t *)w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL,
-		0);
+	syscall(SYS_futex, (uint32_t *)w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 /* Sleeps until abs on clk, or until *page_seq != page_val (shared) or
@@ -97,7 +96,8 @@ static struct gn_timer *earliest(struct gnomon *g)
 	struct gn_timer *t, *best = NULL;
 
 	for (t = g->timers; t; t = t->next)
-		if (t->armed && (!best || t->target_tai_ns < best->target_tai_ns))
+		if (t->armed &&
+		    (!best || t->target_tai_ns < best->target_tai_ns))
 			best = t;
 	return best;
 }
@@ -122,7 +122,8 @@ static void free_timer(struct gn_timer *t)
 }
 
 /* Called with the lock held; returns with it held. */
-static void fire(struct gnomon *g, struct gn_timer *t, const struct gn_time *now)
+static void fire(struct gnomon *g, struct gn_timer *t,
+		 const struct gn_time *now)
 {
 	struct gn_timer_event ev = {
 	    .target_tai_ns = t->target_tai_ns,

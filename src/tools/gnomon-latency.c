@@ -174,8 +174,8 @@ static void sleep_s(double s)
 	int64_t end_ns, now_ns;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	end_ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec +
-		 (int64_t)(s * 1e9);
+	end_ns =
+	    (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec + (int64_t)(s * 1e9);
 	while (!stop) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		now_ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
@@ -208,8 +208,7 @@ static void print_row(const struct run *r, bool json)
 		return;
 	}
 	printf("%10.3f %8zu %7llu %9.1f %9.1f %9.1f %9.1f %9.1f  %s\n",
-	       (double)r->period_ns / 1e6, n,
-	       (unsigned long long)r->st.missed,
+	       (double)r->period_ns / 1e6, n, (unsigned long long)r->st.missed,
 	       n ? (double)v[0] / NS_PER_US : 0.0,
 	       (double)quantile(v, n, 0.5) / NS_PER_US,
 	       (double)quantile(v, n, 0.99) / NS_PER_US,
@@ -312,8 +311,9 @@ int main(int argc, char **argv)
 		case 'P':
 			np = parse_periods(optarg, periods, MAX_PERIODS);
 			if (np <= 0) {
-				fprintf(stderr, "gnomon-latency: bad periods "
-						"'%s'\n",
+				fprintf(stderr,
+					"gnomon-latency: bad periods "
+					"'%s'\n",
 					optarg);
 				return 2;
 			}
@@ -321,7 +321,8 @@ int main(int argc, char **argv)
 		case 'd':
 			dur_s = atof(optarg);
 			if (!(dur_s > 0)) {
-				fprintf(stderr, "gnomon-latency: bad duration\n");
+				fprintf(stderr,
+					"gnomon-latency: bad duration\n");
 				return 2;
 			}
 			break;

@@ -68,9 +68,12 @@ static int open_clk(const char *spec, struct clk *c)
 		const char *name;
 		clockid_t id;
 	} kernel[] = {
-	    {"realtime", CLOCK_REALTIME},   {"system", CLOCK_REALTIME},
-	    {"monotonic", CLOCK_MONOTONIC}, {"raw", CLOCK_MONOTONIC_RAW},
-	    {"tai", CLOCK_TAI},		    {"boottime", CLOCK_BOOTTIME},
+	    {"realtime", CLOCK_REALTIME},
+	    {"system", CLOCK_REALTIME},
+	    {"monotonic", CLOCK_MONOTONIC},
+	    {"raw", CLOCK_MONOTONIC_RAW},
+	    {"tai", CLOCK_TAI},
+	    {"boottime", CLOCK_BOOTTIME},
 	};
 	unsigned i;
 	int rc;

@@ -34,28 +34,28 @@
 #include "publish.h"
 #include "simnet.h"
 
-#define US 1000LL
-#define MS 1000000LL
-#define S  1000000000LL
-#define CHECK_NS (10 * MS)
+#define US	   1000LL
+#define MS	   1000000LL
+#define S	   1000000000LL
+#define CHECK_NS   (10 * MS)
 #define MAX_CHECKS 200000
 
 struct scenario {
 	const char *name;
 	uint64_t seed;
-	bool sw;			/* software stamping */
+	bool sw; /* software stamping */
 	enum gn_servo_type servo;
 	int64_t delay_ns, jitter_ns, asym_ns, spike_ns;
 	enum sim_jitter_dist dist;
 	double spike_prob, loss;
 	double slave_freq_ppb;
 	int64_t slave_offset_ns;
-	double wfm, rwfm;		/* slave oscillator noise */
+	double wfm, rwfm; /* slave oscillator noise */
 	int8_t log_sync;
 	int64_t duration_s;
-	int64_t kill_master_s;		/* 0: never */
+	int64_t kill_master_s; /* 0: never */
 	int64_t master_step_s, master_step_ns;
-	int64_t bound_asym_ns;		/* -1: automatic */
+	int64_t bound_asym_ns; /* -1: automatic */
 	double holdover_ppb;
 };
 
@@ -70,7 +70,9 @@ struct run {
 	/* results */
 	unsigned checks, violations, locked_checks, holdover_checks;
 	double worst_ratio; /* max |err| / bound */
-	double *lb, *le;    /* LOCKED bound and |error| samples */
+	unsigned worst_state;
+	double worst_t_s;
+	double *lb, *le; /* LOCKED bound and |error| samples */
 	double max_holdover_err, holdover_bound_end;
 	bool reached_locked, reached_holdover;
 };
@@ -143,8 +145,11 @@ static void check(struct run *r)
 				      err, b, r->pub.state);
 		r->violations++;
 	}
-	if (b > 0 && err / b > r->worst_ratio)
+	if (b > 0 && err / b > r->worst_ratio) {
 		r->worst_ratio = err / b;
+		r->worst_state = r->pub.state;
+		r->worst_t_s = (double)r->s->now_ns / S;
+	}
 	if (r->pub.state == GN_PAGE_LOCKED && r->locked_checks < MAX_CHECKS) {
 		r->lb[r->locked_checks] = b;
 		r->le[r->locked_checks] = err;
@@ -273,9 +278,14 @@ static void report(struct run *r, double *tight)
 	*tight = me > 0 ? mb / me : 0.0;
 	print_message("%-22s checks %6u violations %u locked %6u median "
 		      "bound %9.0f ns |err| %7.0f ns tightness %5.1f worst "
-		      "err/bound %.2f",
+		      "err/bound %.2f (%s, %.1f s)",
 		      r->sc->name, r->checks, r->violations, n, mb, me, *tight,
-		      r->worst_ratio);
+		      r->worst_ratio,
+		      r->worst_state == GN_PAGE_LOCKED	   ? "LOCKED"
+		      : r->worst_state == GN_PAGE_LOCKING  ? "LOCKING"
+		      : r->worst_state == GN_PAGE_HOLDOVER ? "HOLDOVER"
+							   : "FREERUN",
+		      r->worst_t_s);
 	if (r->holdover_checks)
 		print_message(" holdover: max |err| %.0f ns bound at end "
 			      "%.0f ns",
@@ -291,9 +301,13 @@ static void finish(struct run *r)
 	free(r->le);
 }
 
-/* Runs sc and asserts: no violation, LOCKED reached, tightness below
- * max_tight (0: no limit). */
-static void expect_honest(const struct scenario *sc, double max_tight)
+/*
+ * Runs sc and asserts: no violation, LOCKED reached, the median bound
+ * while LOCKED below max_bound_ns and, when max_tight > 0, the
+ * tightness (median bound / median |error|) below it.
+ */
+static void expect_honest(const struct scenario *sc, double max_bound_ns,
+			  double max_tight)
 {
 	struct run r;
 	double tight;
@@ -302,7 +316,9 @@ static void expect_honest(const struct scenario *sc, double max_tight)
 	report(&r, &tight);
 	assert_true(r.reached_locked);
 	assert_true(r.checks > 1000);
+	assert_true(r.locked_checks > 1000);
 	assert_int_equal(r.violations, 0);
+	assert_true(median(r.lb, r.locked_checks) < max_bound_ns);
 	if (max_tight > 0)
 		assert_true(tight < max_tight);
 	if (sc->kill_master_s) {
@@ -335,7 +351,7 @@ static void test_hw_baseline(void **state)
 	struct scenario sc = base("hw baseline", 11);
 
 	(void)state;
-	expect_honest(&sc, 200);
+	expect_honest(&sc, 8000, 0);
 }
 
 static void test_sw_stamping(void **state)
@@ -347,7 +363,7 @@ static void test_sw_stamping(void **state)
 	sc.delay_ns = 20 * US;
 	sc.jitter_ns = 2 * US;
 	sc.log_sync = -1;
-	expect_honest(&sc, 100);
+	expect_honest(&sc, 80000, 0);
 }
 
 static void test_master_loss(void **state)
@@ -359,7 +375,7 @@ static void test_master_loss(void **state)
 	sc.wfm = 1e-10;
 	sc.duration_s = 300;
 	sc.kill_master_s = 150;
-	expect_honest(&sc, 200);
+	expect_honest(&sc, 8000, 0);
 }
 
 static void test_master_loss_configured(void **state)
@@ -371,7 +387,7 @@ static void test_master_loss_configured(void **state)
 	sc.duration_s = 300;
 	sc.kill_master_s = 150;
 	sc.holdover_ppb = 100;
-	expect_honest(&sc, 200);
+	expect_honest(&sc, 8000, 0);
 }
 
 static void test_delay_spikes(void **state)
@@ -381,7 +397,7 @@ static void test_delay_spikes(void **state)
 	(void)state;
 	sc.spike_prob = 0.05;
 	sc.spike_ns = 20 * US;
-	expect_honest(&sc, 0);
+	expect_honest(&sc, 200000, 0);
 }
 
 static void test_master_step(void **state)
@@ -392,7 +408,7 @@ static void test_master_step(void **state)
 	sc.duration_s = 200;
 	sc.master_step_s = 100;
 	sc.master_step_ns = 200 * US;
-	expect_honest(&sc, 0);
+	expect_honest(&sc, 10000, 0);
 }
 
 static void test_loss(void **state)
@@ -401,7 +417,7 @@ static void test_loss(void **state)
 
 	(void)state;
 	sc.loss = 0.3;
-	expect_honest(&sc, 200);
+	expect_honest(&sc, 10000, 0);
 }
 
 static void test_asymmetry(void **state)
@@ -411,7 +427,7 @@ static void test_asymmetry(void **state)
 	(void)state;
 	sc.delay_ns = 10 * US;
 	sc.asym_ns = 4 * US; /* true error: -2 us, invisible */
-	expect_honest(&sc, 20);
+	expect_honest(&sc, 20000, 0);
 }
 
 static void test_wander(void **state)
@@ -423,7 +439,7 @@ static void test_wander(void **state)
 	sc.rwfm = 1e-8;
 	sc.log_sync = 0;
 	sc.duration_s = 200;
-	expect_honest(&sc, 200);
+	expect_honest(&sc, 10000, 0);
 }
 
 static void test_kalman(void **state)
@@ -437,7 +453,93 @@ static void test_kalman(void **state)
 	sc.loss = 0.1;
 	sc.duration_s = 200;
 	sc.kill_master_s = 150;
-	expect_honest(&sc, 0);
+	expect_honest(&sc, 10000, 0);
+}
+
+/* A link known to be symmetric (bound_asymmetry 0): what is left is the
+ * statistical part, and it stays honest. */
+static void test_calibrated(void **state)
+{
+	struct scenario sc = base("hw, asym known 0", 21);
+
+	(void)state;
+	sc.bound_asym_ns = 0;
+	expect_honest(&sc, 1000, 40);
+}
+
+static void test_calibrated_holdover(void **state)
+{
+	struct scenario sc = base("hw, asym 0, holdover", 22);
+
+	(void)state;
+	sc.bound_asym_ns = 0;
+	sc.rwfm = 1e-9;
+	sc.duration_s = 300;
+	sc.kill_master_s = 150;
+	expect_honest(&sc, 1000, 40);
+}
+
+/* Every fault scenario again over many seeds: still no violation. */
+static void test_many_seeds(void **state)
+{
+	struct scenario list[8];
+	unsigned k, seed, total = 0, runs = 0, checks = 0;
+	double worst = 0;
+
+	(void)state;
+	list[0] = base("seeds: hw", 0);
+	list[1] = base("seeds: sw", 0);
+	list[1].sw = true;
+	list[1].delay_ns = 20 * US;
+	list[1].jitter_ns = 2 * US;
+	list[1].log_sync = -1;
+	list[2] = base("seeds: master loss", 0);
+	list[2].rwfm = 1e-9;
+	list[2].duration_s = 240;
+	list[2].kill_master_s = 120;
+	list[3] = base("seeds: spikes", 0);
+	list[3].spike_prob = 0.05;
+	list[3].spike_ns = 20 * US;
+	list[4] = base("seeds: master step", 0);
+	list[4].duration_s = 160;
+	list[4].master_step_s = 80;
+	list[4].master_step_ns = 200 * US;
+	list[5] = base("seeds: 30% loss", 0);
+	list[5].loss = 0.3;
+	list[6] = base("seeds: wander", 0);
+	list[6].wfm = 1e-9;
+	list[6].rwfm = 1e-8;
+	list[6].log_sync = 0;
+	list[7] = base("seeds: kalman", 0);
+	list[7].servo = GN_SERVO_KALMAN;
+	list[7].spike_prob = 0.02;
+	list[7].spike_ns = 20 * US;
+	list[7].loss = 0.1;
+	list[7].kill_master_s = 100;
+	for (k = 0; k < 8; k++) {
+		unsigned v = 0;
+
+		for (seed = 100; seed < 120; seed++) {
+			struct run r;
+
+			list[k].seed = seed * 7919 + k;
+			run_scenario(&list[k], &r);
+			v += r.violations;
+			checks += r.checks;
+			if (r.worst_ratio > worst)
+				worst = r.worst_ratio;
+			assert_true(r.reached_locked);
+			finish(&r);
+			runs++;
+		}
+		if (v)
+			print_message("%s: %u violations\n", list[k].name, v);
+		total += v;
+	}
+	print_message("%u runs, %u checks, %u violations, worst |error|/bound "
+		      "%.2f\n",
+		      runs, checks, total, worst);
+	assert_int_equal(total, 0);
 }
 
 /* The checker can fail: with the asymmetry allowance set to 0 on an
@@ -473,6 +575,9 @@ int main(void)
 	    cmocka_unit_test(test_asymmetry),
 	    cmocka_unit_test(test_wander),
 	    cmocka_unit_test(test_kalman),
+	    cmocka_unit_test(test_calibrated),
+	    cmocka_unit_test(test_calibrated_holdover),
+	    cmocka_unit_test(test_many_seeds),
 	    cmocka_unit_test(test_control_wrong_asymmetry),
 	};
 
