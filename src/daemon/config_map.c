@@ -48,36 +48,18 @@ static int64_t seconds_to_ns(double s)
 	return (int64_t)llround(ns);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* "aabbcc.ddee.ff0011" (checked by the parser) -> 8 octets. */
+/* "aabbcc.ddee.ff0011" -> 8 octets, through the core's parser of port
+ * identities (the same text with a port number). */
 static int parse_clock_identity(const char *s, struct gn_clock_identity *id)
 {
-	unsigned k = 0;
-	int hi, lo;
+	struct gn_port_identity pid;
+	char buf[40];
 
-	while (*s && k < 8) {
-		if (*s == '.') {
-			s++;
-			continue;
-		}
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
-		if (lo < 0)
-			return -EINVAL;
-		id->id[k++] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-	}
-	return k == 8 && *s == '\0' ? 0 : -EINVAL;
+	if (snprintf(buf, sizeof(buf), "%s-0", s) >= (int)sizeof(buf) ||
+	    gn_port_identity_parse(buf, &pid) < 0)
+		return -EINVAL;
+	*id = pid.clock;
+	return 0;
 }
 
 static int map_servo(const struct gn_config *cfg, struct gn_servo_config *sc,

@@ -734,20 +734,6 @@ static int daemon_transport_config(struct gn_daemon *d, const char *ifname,
 	return 0;
 }
 
-/* EUI-48 -> EUI-64 by inserting FF FE, as linuxptp does. */
-static void identity_from_mac(struct gn_clock_identity *id,
-			      const uint8_t mac[6])
-{
-	id->id[0] = mac[0];
-	id->id[1] = mac[1];
-	id->id[2] = mac[2];
-	id->id[3] = 0xff;
-	id->id[4] = 0xfe;
-	id->id[5] = mac[3];
-	id->id[6] = mac[4];
-	id->id[7] = mac[5];
-}
-
 static int daemon_open_clock(struct gn_daemon *d, int phc_index, char *err,
 			     size_t errlen)
 {
@@ -911,7 +897,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 				 gn_config_interface(cfg, 0), strerror(-rc));
 			return rc;
 		}
-		identity_from_mac(&cc.identity, mac);
+		gn_clock_identity_from_eui48(mac, &cc.identity);
 	}
 
 	/* phc_index (or -p /dev/ptpN) overrides the interface's PHC. */

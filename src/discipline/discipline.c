@@ -45,23 +45,8 @@ static int config_dsync(const struct gn_config *cfg, struct gn_dsync_config *dc,
 	double rate = gn_config_get_double(cfg, NULL, "discipline_rate");
 
 	gn_dsync_config_default(dc);
-	switch (gn_config_get_int(cfg, NULL, "discipline_servo")) {
-	case GN_CFG_SERVO_LINREG:
-		dc->servo.type = GN_SERVO_LINREG;
-		break;
-	case GN_CFG_SERVO_KALMAN:
-		dc->servo.type = GN_SERVO_KALMAN;
-		break;
-	case GN_CFG_SERVO_NTPSHM:
-		dc->output = GN_DSYNC_NTPSHM;
-		break;
-	case GN_CFG_SERVO_REFCLOCK_SOCK:
-		dc->output = GN_DSYNC_SOCK;
-		break;
-	default:
-		dc->servo.type = GN_SERVO_PI;
-		break;
-	}
+	gn_dsync_config_servo(
+	    dc, (int)gn_config_get_int(cfg, NULL, "discipline_servo"));
 	dc->servo.pi_kp = gn_config_get_double(cfg, NULL, "discipline_pi_kp");
 	dc->servo.pi_ki = gn_config_get_double(cfg, NULL, "discipline_pi_ki");
 	dc->servo.step_threshold_ns = llround(

@@ -8,6 +8,8 @@
  */
 #include "dsync.h"
 
+#include "config.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -18,6 +20,27 @@
 #include "leap.h"
 
 #define NS_PER_S 1000000000LL
+
+void gn_dsync_config_servo(struct gn_dsync_config *dc, int cfg_servo)
+{
+	switch (cfg_servo) {
+	case GN_CFG_SERVO_LINREG:
+		dc->servo.type = GN_SERVO_LINREG;
+		break;
+	case GN_CFG_SERVO_KALMAN:
+		dc->servo.type = GN_SERVO_KALMAN;
+		break;
+	case GN_CFG_SERVO_NTPSHM:
+		dc->output = GN_DSYNC_NTPSHM;
+		break;
+	case GN_CFG_SERVO_REFCLOCK_SOCK:
+		dc->output = GN_DSYNC_SOCK;
+		break;
+	default:
+		dc->servo.type = GN_SERVO_PI;
+		break;
+	}
+}
 
 void gn_dsync_config_default(struct gn_dsync_config *cfg)
 {

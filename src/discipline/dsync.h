@@ -50,6 +50,9 @@ struct gn_dsync_config {
  * 5 readings, kernel leap, 200000000 ppb sanity limit, first step at
  * 20 us, no later steps; leap slew 100 ppm. */
 void gn_dsync_config_default(struct gn_dsync_config *cfg);
+/* clock_servo's value (enum gn_cfg_servo of the daemon's config.h):
+ * the servo type, or the SHM / SOCK output instead of a servo. */
+void gn_dsync_config_servo(struct gn_dsync_config *cfg, int cfg_servo);
 
 /* What the source's PTP instance says about time (zero when unknown,
  * or the -O offset). */

@@ -190,23 +190,7 @@ static int settings_from_config(struct p2s_settings *st, struct gn_config *cfg,
 	char err[256];
 
 	gn_dsync_config_default(dc);
-	switch (servo) {
-	case GN_CFG_SERVO_LINREG:
-		dc->servo.type = GN_SERVO_LINREG;
-		break;
-	case GN_CFG_SERVO_KALMAN:
-		dc->servo.type = GN_SERVO_KALMAN;
-		break;
-	case GN_CFG_SERVO_NTPSHM:
-		dc->output = GN_DSYNC_NTPSHM;
-		break;
-	case GN_CFG_SERVO_REFCLOCK_SOCK:
-		dc->output = GN_DSYNC_SOCK;
-		break;
-	default:
-		dc->servo.type = GN_SERVO_PI;
-		break;
-	}
+	gn_dsync_config_servo(dc, servo);
 	/* phc2sys's constants unless the file or command line set them. */
 	if (gn_config_is_set(cfg, NULL, "pi_proportional_const"))
 		dc->servo.pi_kp =
