@@ -11,6 +11,7 @@
  * devices, and clknetsim intercepts open() only. Harmless on LP64. */
 #undef _FILE_OFFSET_BITS
 #include "dclock.h"
+#include "pclock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -273,22 +274,12 @@ int gn_dclock_adjfreq(struct gn_dclock *c, double ppb)
 int gn_dclock_step(struct gn_dclock *c, int64_t delta_ns)
 {
 	struct timex tx;
-	int64_t sec, nsec;
 
 	if (c->read_only)
 		return -EPERM;
 	if (c->kind == GN_DCLOCK_FAKE)
 		return gn_fakeclock_step(c->fake, delta_ns);
-	sec = delta_ns / NS_PER_S;
-	nsec = delta_ns % NS_PER_S;
-	if (nsec < 0) {
-		sec--;
-		nsec += NS_PER_S;
-	}
-	memset(&tx, 0, sizeof(tx));
-	tx.modes = ADJ_SETOFFSET | ADJ_NANO;
-	tx.time.tv_sec = (time_t)sec;
-	tx.time.tv_usec = (long)nsec; /* nanoseconds with ADJ_NANO */
+	gn_timex_setoffset(&tx, delta_ns);
 	return kernel_adjtime(c, &tx);
 }
 

@@ -360,25 +360,29 @@ int gn_pclock_adjfreq(struct gn_pclock *c, double ppb)
 	return 0;
 }
 
+void gn_timex_setoffset(struct timex *tx, int64_t delta_ns)
+{
+	int64_t sec = delta_ns / NS_PER_S, nsec = delta_ns % NS_PER_S;
+
+	if (nsec < 0) {
+		sec--;
+		nsec += NS_PER_S;
+	}
+	memset(tx, 0, sizeof(*tx));
+	tx->modes = ADJ_SETOFFSET | ADJ_NANO;
+	tx->time.tv_sec = (time_t)sec;
+	tx->time.tv_usec = (long)nsec; /* nanoseconds with ADJ_NANO */
+}
+
 int gn_pclock_step(struct gn_pclock *c, int64_t delta_ns)
 {
 	struct timex tx;
-	int64_t sec, nsec;
 
 	if (c->kind == GN_PCLOCK_VIRTUAL) {
 		c->v_anchor_ns += delta_ns;
 		return 0;
 	}
-	sec = delta_ns / NS_PER_S;
-	nsec = delta_ns % NS_PER_S;
-	if (nsec < 0) {
-		sec--;
-		nsec += NS_PER_S;
-	}
-	memset(&tx, 0, sizeof(tx));
-	tx.modes = ADJ_SETOFFSET | ADJ_NANO;
-	tx.time.tv_sec = (time_t)sec;
-	tx.time.tv_usec = (long)nsec; /* nanoseconds with ADJ_NANO */
+	gn_timex_setoffset(&tx, delta_ns);
 	return kernel_adjtime(c, &tx);
 }
 

@@ -57,6 +57,10 @@ int64_t gn_pclock_now(struct gn_pclock *c);
 /* Sets the frequency adjustment (absolute, ppb; clamped to
  * +-max_adj_ppb). */
 int gn_pclock_adjfreq(struct gn_pclock *c, double ppb);
+struct timex;
+/* Fills tx for clock_adjtime(): a step by delta_ns (ADJ_SETOFFSET with
+ * ADJ_NANO, the fraction made non-negative as the kernel requires). */
+void gn_timex_setoffset(struct timex *tx, int64_t delta_ns);
 /* Steps the clock by delta_ns. */
 int gn_pclock_step(struct gn_pclock *c, int64_t delta_ns);
 /*
