@@ -16,9 +16,12 @@
 #   GNOMON_PMC, GNOMON_PHC2SYS   optional stand-ins for pmc / phc2sys in
 #                     the gnomond column (default: linuxptp's)
 #   GNOMOND_OPTIONS   extra command-line options for every gnomond (default
-#                     "--publish_path=": simulated daemons must not write
-#                     their time service page into the host's /run/gnomon,
-#                     where they would replace a real daemon's page)
+#                     "--publish_path= --network_management read_write":
+#                     simulated daemons must not write their time service
+#                     page into the host's /run/gnomon, where they would
+#                     replace a real daemon's page; and the suite's pmc asks
+#                     over UDP, which ptp4l answers by default and gnomond
+#                     only when network_management allows it)
 #   WORKDIR=/path     where run directories and logs go (default: mktemp)
 #   SEED=N            CLKNETSIM_RANDOM_SEED (default 1; "random" for none)
 #   TIMEOUT=S         wall-clock limit per test in seconds (default 900)
@@ -90,7 +93,7 @@ if [ $run_gnomon -eq 1 ]; then
 	GNOMOND=$(cd "$(dirname "$GNOMOND")" && pwd)/$(basename "$GNOMOND")
 fi
 GNOMON_PMC=${GNOMON_PMC:-$LINUXPTP/pmc}
-GNOMOND_OPTIONS=${GNOMOND_OPTIONS---publish_path=}
+GNOMOND_OPTIONS=${GNOMOND_OPTIONS---publish_path= --network_management read_write}
 GNOMON_PHC2SYS=${GNOMON_PHC2SYS:-$LINUXPTP/phc2sys}
 SEED=${SEED:-1}
 TIMEOUT=${TIMEOUT:-900}

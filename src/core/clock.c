@@ -30,6 +30,10 @@ void gn_port_config_default(struct gn_port_config *pc)
 	pc->delay_filter_length = 10;
 	pc->minor_version = 1;
 	pc->phc_index = -1;
+	pc->power_profile.version = GN_POWER_PROFILE_NONE;
+	pc->power_profile.grandmaster_time_inaccuracy_ns = 0xFFFFFFFF;
+	pc->power_profile.network_time_inaccuracy_ns = 0xFFFFFFFF;
+	pc->power_profile.total_time_inaccuracy_ns = 0xFFFFFFFF;
 }
 
 void gn_clock_config_default(struct gn_clock_config *cc)
@@ -286,10 +290,17 @@ void gn_clock_request_state_decision(struct gn_clock *c)
 
 static void clock_update_grandmaster(struct gn_clock *c)
 {
+	static const struct gn_clock_identity none;
+
 	memset(&c->cds, 0, sizeof(c->cds));
+	/* A grandmaster fed from elsewhere announces that source (set by
+	 * EXTERNAL_GRANDMASTER_PROPERTIES_NP, as linuxptp). */
+	c->cds.steps_removed = c->ext_gm_steps_removed;
 	c->pds.parent_port.clock = c->dds.identity;
 	c->pds.parent_port.port = 0;
-	c->pds.gm_identity = c->dds.identity;
+	c->pds.gm_identity = gn_clock_identity_eq(&c->ext_gm_identity, &none)
+				 ? c->dds.identity
+				 : c->ext_gm_identity;
 	c->pds.gm_priority1 = c->dds.priority1;
 	c->pds.gm_priority2 = c->dds.priority2;
 	c->pds.gm_quality = c->dds.quality;
@@ -321,6 +332,25 @@ static void clock_reset_sync(struct gn_clock *c)
 	gn_servo_reset(&c->servo);
 	c->servo_state = GN_SERVO_UNLOCKED;
 	c->have_offset = false;
+}
+
+int gn_clock_offset_rate(const struct gn_clock *c, double *rate_ppb,
+			 double *sd_ppb)
+{
+	struct gn_servo_estimate e;
+	int rc;
+
+	if (c->cfg.free_running)
+		return -ENOTSUP;
+	if (c->servo_state != GN_SERVO_LOCKED &&
+	    c->servo_state != GN_SERVO_LOCKED_STABLE)
+		return -EAGAIN;
+	rc = gn_servo_estimate(&c->servo, &e);
+	if (rc < 0)
+		return rc;
+	*rate_ppb = e.freq_ppb;
+	*sd_ppb = e.freq_sd_ppb;
+	return 0;
 }
 
 void gn_clock_servo_reset(struct gn_clock *c)

@@ -28,6 +28,19 @@
 #define GN_NO_TIMESTAMP		 INT64_MIN
 #define GN_DELAY_REQ_OUTSTANDING 8
 
+/* IEEE C37.238 power profile values of a port (linuxptp's
+ * power_profile.* options; POWER_PROFILE_SETTINGS_NP). */
+#define GN_POWER_PROFILE_NONE 0
+#define GN_POWER_PROFILE_2011 1
+#define GN_POWER_PROFILE_2017 2
+struct gn_power_profile {
+	uint16_t version; /* GN_POWER_PROFILE_* */
+	uint16_t grandmaster_id;
+	uint32_t grandmaster_time_inaccuracy_ns; /* 0xFFFFFFFF: unknown */
+	uint32_t network_time_inaccuracy_ns;
+	uint32_t total_time_inaccuracy_ns;
+};
+
 struct gn_port_config {
 	char name[GN_PORT_NAME_MAX]; /* interface name, for logs */
 	int8_t log_announce_interval;
@@ -38,6 +51,11 @@ struct gn_port_config {
 	uint8_t sync_receipt_timeout; /* 0: disabled */
 	enum gn_delay_mechanism delay_mechanism;
 	int64_t delay_asymmetry_ns;
+	/* linuxptp's ingressLatency / egressLatency: subtracted from every
+	 * receive stamp, added to every transmit stamp of the port. */
+	int64_t ingress_latency_ns;
+	int64_t egress_latency_ns;
+	struct gn_power_profile power_profile;
 	uint8_t transport_specific;
 	bool master_only;
 	bool ignore_transport_specific;
@@ -92,6 +110,11 @@ struct gn_port_stats {
 	uint64_t rx_wrong_domain;
 	uint64_t announce_timeouts;
 	uint64_t sync_timeouts;
+	/* Timer expiries, as linuxptp's PORT_SERVICE_STATS_NP counts them. */
+	uint64_t delay_timeouts; /* Delay_Req or Pdelay_Req timer */
+	uint64_t master_announce_timeouts;
+	uint64_t master_sync_timeouts;
+	uint64_t qualification_timeouts;
 	uint64_t sync_mismatch;	    /* Follow_Up matching nothing */
 	uint64_t followup_mismatch; /* Follow_Up for another Sync */
 	uint64_t tx_ts_missing;
@@ -148,6 +171,10 @@ struct gn_port {
 		int64_t t3_ns;
 	} dreq[GN_DELAY_REQ_OUTSTANDING];
 	struct gn_filter delay_filter;
+	/* Largest error (ns) the clock's frequency uncertainty may have put
+	 * into a delay sample the filter holds (INFINITY: taken before the
+	 * servo knew the frequency). */
+	double delay_rate_err_ns;
 	int64_t path_delay_ns; /* filtered mean path delay */
 	bool have_path_delay;
 
@@ -188,6 +215,23 @@ struct gn_clock_stats {
 	double delay_sum, delay_sq;
 };
 
+/*
+ * An alternate timescale (1588-2019 16.3): offset from the PTP time of
+ * the clock, set through ALTERNATE_TIME_OFFSET_* management. linuxptp
+ * keeps four, keys 0..3, with display names of at most 10 symbols.
+ */
+#define GN_ALT_TIME_OFFSETS	    4
+#define GN_ALT_TIME_NAME_SYMBOLS    10
+#define GN_ALT_TIME_NAME_MAX_OCTETS 40 /* 10 UTF-8 symbols */
+struct gn_alt_time_offset {
+	bool enabled;
+	int32_t current_offset_s;
+	int32_t jump_seconds_s;
+	uint64_t time_of_next_jump_s; /* 48 bits */
+	uint8_t name_len;
+	char name[GN_ALT_TIME_NAME_MAX_OCTETS + 1];
+};
+
 struct gn_clock {
 	const struct gn_env *env;
 	struct gn_rng rng;
@@ -216,6 +260,13 @@ struct gn_clock {
 	bool state_decision_due;
 	int leap_set;	   /* leap second armed at the host: +1, -1, 0 */
 	bool best_decided; /* a state decision has run (for its log line) */
+
+	/* Set by management only. */
+	struct gn_alt_time_offset alt_time[GN_ALT_TIME_OFFSETS];
+	/* EXTERNAL_GRANDMASTER_PROPERTIES_NP: as grandmaster, announce
+	 * this gmIdentity (when not all zeros) and stepsRemoved. */
+	struct gn_clock_identity ext_gm_identity;
+	uint16_t ext_gm_steps_removed;
 };
 
 /*
@@ -244,7 +295,8 @@ void gn_clock_port_enable(struct gn_clock *c, unsigned port, bool enable);
 /*
  * Answers a management message (GET/SET/COMMAND). Each reply frame goes
  * to fn (a request for all ports yields one reply per port). read_only
- * refuses SET and COMMAND with NOT_SETABLE. Returns the number of
+ * refuses SET, COMMAND and the GETs linuxptp keeps to its read-write
+ * socket with NOT_SUPPORTED (see gn_mgmt_local). Returns the number of
  * replies, 0 when the message is not for this clock, or -EBADMSG.
  * SUBSCRIBE_EVENTS_NP is per client and left to the host.
  */
@@ -279,6 +331,15 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 void gn_clock_notify(const struct gn_clock *c, const struct gn_notice *n);
 void gn_clock_stats_add(struct gn_clock *c, int64_t offset_ns, double freq_ppb,
 			int64_t delay_ns);
+/*
+ * How fast the offset from the master (local - master) changes now, in
+ * ppb, as the servo estimates it with the adjustment it has applied; its
+ * standard deviation in *sd_ppb. 0, or -EAGAIN / -ENOTSUP when the servo
+ * has no such estimate (PI, linreg, before lock) or the clock is free
+ * running.
+ */
+int gn_clock_offset_rate(const struct gn_clock *c, double *rate_ppb,
+			 double *sd_ppb);
 
 void gn_port_init(struct gn_port *p, struct gn_clock *c, unsigned index,
 		  const struct gn_port_config *cfg);

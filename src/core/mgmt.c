@@ -36,6 +36,13 @@ enum codec {
 	C_UTC_PROPERTIES,
 	C_CLOCK_DESCRIPTION,
 	C_SERVO_STATUS_NP,
+	C_ATO_ENABLE,
+	C_ATO_NAME,
+	C_ATO_PROPERTIES,
+	C_POWER_PROFILE_NP,
+	C_CMLDS_INFO_NP,
+	C_EXT_GM_PROPERTIES_NP,
+	C_PORT_CORRECTIONS_NP,
 };
 
 struct mgmt_id {
@@ -88,10 +95,10 @@ static const struct mgmt_id ids[] = {
     CLK(GRANDMASTER_CLUSTER_TABLE, C_NONE),
     CLK(ACCEPTABLE_MASTER_TABLE, C_NONE),
     CLK(ACCEPTABLE_MASTER_MAX_TABLE_SIZE, C_NONE),
-    CLK(ALTERNATE_TIME_OFFSET_ENABLE, C_NONE),
-    CLK(ALTERNATE_TIME_OFFSET_NAME, C_NONE),
+    CLK(ALTERNATE_TIME_OFFSET_ENABLE, C_ATO_ENABLE),
+    CLK(ALTERNATE_TIME_OFFSET_NAME, C_ATO_NAME),
     CLK(ALTERNATE_TIME_OFFSET_MAX_KEY, C_NONE),
-    CLK(ALTERNATE_TIME_OFFSET_PROPERTIES, C_NONE),
+    CLK(ALTERNATE_TIME_OFFSET_PROPERTIES, C_ATO_PROPERTIES),
     CLK_NOPMC(EXTERNAL_PORT_CONFIGURATION_ENABLED, C_NONE),
     CLK_NOPMC(HOLDOVER_UPGRADE_ENABLE, C_NONE),
     CLK(TRANSPARENT_CLOCK_DEFAULT_DATA_SET, C_NONE),
@@ -100,7 +107,7 @@ static const struct mgmt_id ids[] = {
     CLK(GRANDMASTER_SETTINGS_NP, C_GM_SETTINGS_NP),
     CLK(SUBSCRIBE_EVENTS_NP, C_SUBSCRIBE_EVENTS_NP),
     CLK(SYNCHRONIZATION_UNCERTAIN_NP, C_OCTET),
-    CLK(EXTERNAL_GRANDMASTER_PROPERTIES_NP, C_NONE),
+    CLK(EXTERNAL_GRANDMASTER_PROPERTIES_NP, C_EXT_GM_PROPERTIES_NP),
     CLK_NOPMC(SERVO_STATUS_NP, C_SERVO_STATUS_NP),
     PRT(NULL_MANAGEMENT, C_EMPTY),
     PRT(CLOCK_DESCRIPTION, C_CLOCK_DESCRIPTION),
@@ -128,9 +135,9 @@ static const struct mgmt_id ids[] = {
     PRT(PORT_SERVICE_STATS_NP, C_PORT_SERVICE_STATS_NP),
     PRT(UNICAST_MASTER_TABLE_NP, C_UNICAST_MASTER_TABLE_NP),
     PRT(PORT_HWCLOCK_NP, C_PORT_HWCLOCK_NP),
-    PRT(POWER_PROFILE_SETTINGS_NP, C_NONE),
-    PRT(CMLDS_INFO_NP, C_NONE),
-    PRT(PORT_CORRECTIONS_NP, C_NONE),
+    PRT(POWER_PROFILE_SETTINGS_NP, C_POWER_PROFILE_NP),
+    PRT(CMLDS_INFO_NP, C_CMLDS_INFO_NP),
+    PRT(PORT_CORRECTIONS_NP, C_PORT_CORRECTIONS_NP),
 };
 
 #define NIDS (sizeof(ids) / sizeof(ids[0]))
@@ -320,6 +327,21 @@ static void put_le64(uint8_t *p, uint64_t v)
 static size_t even(size_t n)
 {
 	return n + (n & 1);
+}
+
+/* A TimeInterval sent little-endian (PORT_CORRECTIONS_NP, see mgmt.h). */
+static void put_le_ti_ns(uint8_t *p, int64_t ns)
+{
+	put_le64(p, (uint64_t)(ns == INT64_MAX ? GN_TI_MAX : gn_ns_to_ti(ns)));
+}
+
+static int64_t get_le_ti_ns(const uint8_t *p)
+{
+	int64_t ns;
+
+	if (gn_ti_to_ns((int64_t)get_le64(p), &ns))
+		return INT64_MAX;
+	return ns;
 }
 
 /* ---- encoders: buf has room for the fixed length, zeroed ---- */
@@ -591,6 +613,60 @@ bad_length:
 	return -EBADMSG;
 }
 
+static void enc_ato_properties(const struct gn_mgmt_ato_properties *d,
+			       uint8_t *p)
+{
+	p[0] = d->key;
+	gn_put32(p + 1, (uint32_t)d->current_offset_s);
+	gn_put32(p + 5, (uint32_t)d->jump_seconds_s);
+	gn_put48(p + 9, d->time_of_next_jump_s);
+}
+
+static void dec_ato_properties(const uint8_t *p,
+			       struct gn_mgmt_ato_properties *d)
+{
+	d->key = p[0];
+	d->current_offset_s = (int32_t)gn_get32(p + 1);
+	d->jump_seconds_s = (int32_t)gn_get32(p + 5);
+	d->time_of_next_jump_s = gn_get48(p + 9);
+}
+
+static void enc_power_profile(const struct gn_mgmt_power_profile_np *d,
+			      uint8_t *p)
+{
+	gn_put16(p, d->version);
+	gn_put16(p + 2, d->grandmaster_id);
+	gn_put32(p + 4, d->grandmaster_time_inaccuracy_ns);
+	gn_put32(p + 8, d->network_time_inaccuracy_ns);
+	gn_put32(p + 12, d->total_time_inaccuracy_ns);
+}
+
+static void dec_power_profile(const uint8_t *p,
+			      struct gn_mgmt_power_profile_np *d)
+{
+	d->version = gn_get16(p);
+	d->grandmaster_id = gn_get16(p + 2);
+	d->grandmaster_time_inaccuracy_ns = gn_get32(p + 4);
+	d->network_time_inaccuracy_ns = gn_get32(p + 8);
+	d->total_time_inaccuracy_ns = gn_get32(p + 12);
+}
+
+static void enc_port_corrections(const struct gn_mgmt_port_corrections_np *d,
+				 uint8_t *p)
+{
+	put_le_ti_ns(p, d->egress_latency_ns);
+	put_le_ti_ns(p + 8, d->ingress_latency_ns);
+	put_le_ti_ns(p + 16, d->delay_asymmetry_ns);
+}
+
+static void dec_port_corrections(const uint8_t *p,
+				 struct gn_mgmt_port_corrections_np *d)
+{
+	d->egress_latency_ns = get_le_ti_ns(p);
+	d->ingress_latency_ns = get_le_ti_ns(p + 8);
+	d->delay_asymmetry_ns = get_le_ti_ns(p + 16);
+}
+
 /* ---- PTPText and CLOCK_DESCRIPTION ---- */
 
 void gn_mgmt_text_set(struct gn_mgmt_text *t, const char *s)
@@ -744,6 +820,18 @@ static size_t fixed_len(enum codec c)
 		return GN_MGMT_UTC_PROPERTIES_LEN;
 	case C_SERVO_STATUS_NP:
 		return GN_MGMT_SERVO_STATUS_NP_LEN;
+	case C_ATO_ENABLE:
+		return GN_MGMT_ATO_ENABLE_LEN;
+	case C_ATO_PROPERTIES:
+		return GN_MGMT_ATO_PROPERTIES_LEN;
+	case C_POWER_PROFILE_NP:
+		return GN_MGMT_POWER_PROFILE_NP_LEN;
+	case C_CMLDS_INFO_NP:
+		return GN_MGMT_CMLDS_INFO_NP_LEN;
+	case C_EXT_GM_PROPERTIES_NP:
+		return GN_MGMT_EXT_GM_PROPERTIES_NP_LEN;
+	case C_PORT_CORRECTIONS_NP:
+		return GN_MGMT_PORT_CORRECTIONS_NP_LEN;
 	default:
 		return 0;
 	}
@@ -763,6 +851,14 @@ static int data_len(enum codec c, const union gn_mgmt_data *d, size_t *len)
 		return umt_len(&d->unicast_master_table, len);
 	case C_TEXT:
 		*len = even(1 + (size_t)d->text.len);
+		return 0;
+	case C_ATO_NAME:
+		*len = even(2 + (size_t)d->ato_name.name.len);
+		return 0;
+	case C_ATO_PROPERTIES:
+		if (d->ato_properties.time_of_next_jump_s >= (1ULL << 48))
+			return -EINVAL;
+		*len = GN_MGMT_ATO_PROPERTIES_LEN;
 		return 0;
 	case C_CLOCK_DESCRIPTION:
 		return cd_len(&d->clock_description, len);
@@ -883,6 +979,33 @@ int gn_mgmt_encode(uint16_t id, const union gn_mgmt_data *d, uint8_t *buf,
 		buf[25] = d->servo_status.have_offset;
 		buf[26] = d->servo_status.slave_port;
 		break;
+	case C_ATO_ENABLE:
+		buf[0] = d->ato_enable.key;
+		buf[1] = d->ato_enable.enable & 1;
+		break;
+	case C_ATO_NAME:
+		buf[0] = d->ato_name.key;
+		put_text(buf + 1, &d->ato_name.name);
+		break;
+	case C_ATO_PROPERTIES:
+		enc_ato_properties(&d->ato_properties, buf);
+		break;
+	case C_POWER_PROFILE_NP:
+		enc_power_profile(&d->power_profile, buf);
+		break;
+	case C_CMLDS_INFO_NP:
+		put_ti_ns(buf, d->cmlds_info.mean_link_delay_ns);
+		gn_put32(buf + 8,
+			 (uint32_t)d->cmlds_info.scaled_neighbor_rate_ratio);
+		gn_put32(buf + 12, d->cmlds_info.as_capable);
+		break;
+	case C_EXT_GM_PROPERTIES_NP:
+		memcpy(buf, d->ext_gm.gm_identity.id, 8);
+		gn_put16(buf + 8, d->ext_gm.steps_removed);
+		break;
+	case C_PORT_CORRECTIONS_NP:
+		enc_port_corrections(&d->port_corrections, buf);
+		break;
 	default: /* C_EMPTY */
 		break;
 	}
@@ -947,6 +1070,15 @@ int gn_mgmt_decode(uint16_t id, const uint8_t *data, size_t len,
 		if (dec_cd(data, len, &d->clock_description))
 			return wrong_length(reason);
 		return 0;
+	case C_ATO_NAME: {
+		size_t off = 1;
+
+		if (len < 2 || get_text(data, len, &off, &d->ato_name.name) ||
+		    len != even(off))
+			return wrong_length(reason);
+		d->ato_name.key = data[0];
+		return 0;
+	}
 	default:
 		break;
 	}
@@ -1026,6 +1158,29 @@ int gn_mgmt_decode(uint16_t id, const uint8_t *data, size_t len,
 		d->servo_status.servo_state = data[24];
 		d->servo_status.have_offset = data[25];
 		d->servo_status.slave_port = data[26];
+		break;
+	case C_ATO_ENABLE:
+		d->ato_enable.key = data[0];
+		d->ato_enable.enable = data[1] & 1;
+		break;
+	case C_ATO_PROPERTIES:
+		dec_ato_properties(data, &d->ato_properties);
+		break;
+	case C_POWER_PROFILE_NP:
+		dec_power_profile(data, &d->power_profile);
+		break;
+	case C_CMLDS_INFO_NP:
+		d->cmlds_info.mean_link_delay_ns = get_ti_ns(data);
+		d->cmlds_info.scaled_neighbor_rate_ratio =
+		    (int32_t)gn_get32(data + 8);
+		d->cmlds_info.as_capable = gn_get32(data + 12);
+		break;
+	case C_EXT_GM_PROPERTIES_NP:
+		memcpy(d->ext_gm.gm_identity.id, data, 8);
+		d->ext_gm.steps_removed = gn_get16(data + 8);
+		break;
+	case C_PORT_CORRECTIONS_NP:
+		dec_port_corrections(data, &d->port_corrections);
 		break;
 	default:
 		break;

@@ -147,6 +147,12 @@ struct gn_mgmt_servo_status_np {
 #define GN_MGMT_PORT_SERVICE_STATS_NP_LEN 90
 #define GN_MGMT_PORT_HWCLOCK_NP_LEN	  16
 #define GN_MGMT_UTC_PROPERTIES_LEN	  4
+#define GN_MGMT_ATO_ENABLE_LEN		  2
+#define GN_MGMT_ATO_PROPERTIES_LEN	  16
+#define GN_MGMT_POWER_PROFILE_NP_LEN	  16
+#define GN_MGMT_CMLDS_INFO_NP_LEN	  16
+#define GN_MGMT_EXT_GM_PROPERTIES_NP_LEN  10
+#define GN_MGMT_PORT_CORRECTIONS_NP_LEN	  24
 
 /* PTPText: lengthField octet, then that many octets of UTF-8. */
 #define GN_MGMT_TEXT_MAX 255
@@ -297,6 +303,66 @@ struct gn_mgmt_unicast_master_table_np {
 };
 
 /*
+ * ALTERNATE_TIME_OFFSET_ENABLE / _NAME / _PROPERTIES (1588-2019
+ * 15.5.3.3.6-9): each dataField starts with the keyField octet that
+ * selects one of the clock's alternate timescales. ENABLE's second
+ * octet carries the enable flag in bit 0. PROPERTIES is packed as on
+ * the wire of linuxptp: key, currentOffset i32, jumpSeconds i32,
+ * timeOfNextJump u48, one pad octet (16 octets).
+ */
+struct gn_mgmt_ato_enable {
+	uint8_t key;
+	uint8_t enable; /* 0 or 1 after decode */
+};
+struct gn_mgmt_ato_name {
+	uint8_t key;
+	struct gn_mgmt_text name; /* displayName */
+};
+struct gn_mgmt_ato_properties {
+	uint8_t key;
+	int32_t current_offset_s;
+	int32_t jump_seconds_s;
+	uint64_t time_of_next_jump_s; /* 48 bits on the wire */
+};
+
+/* POWER_PROFILE_SETTINGS_NP (IEEE C37.238 values of a port, linuxptp). */
+struct gn_mgmt_power_profile_np {
+	uint16_t version; /* 0 none, 1 2011, 2 2017 */
+	uint16_t grandmaster_id;
+	uint32_t grandmaster_time_inaccuracy_ns;
+	uint32_t network_time_inaccuracy_ns;
+	uint32_t total_time_inaccuracy_ns;
+};
+
+/* CMLDS_INFO_NP: meanLinkDelay (TimeInterval on the wire),
+ * scaledNeighborRateRatio ((ratio - 1) * 2^41) and asCapable. */
+struct gn_mgmt_cmlds_info_np {
+	int64_t mean_link_delay_ns;
+	int32_t scaled_neighbor_rate_ratio;
+	uint32_t as_capable;
+};
+
+/* EXTERNAL_GRANDMASTER_PROPERTIES_NP: what a grandmaster that takes its
+ * time from elsewhere announces as gmIdentity and stepsRemoved. */
+struct gn_mgmt_ext_gm_properties_np {
+	struct gn_clock_identity gm_identity;
+	uint16_t steps_removed;
+};
+
+/*
+ * PORT_CORRECTIONS_NP: three TimeIntervals (scaled ns). linuxptp's
+ * tlv.c throws away the result of its byte-order conversion for this
+ * id, so ptp4l and pmc exchange them in host order, little-endian on
+ * every machine they are used on; gnomon sends and reads them
+ * little-endian, as PORT_STATS_NP.
+ */
+struct gn_mgmt_port_corrections_np {
+	int64_t egress_latency_ns;
+	int64_t ingress_latency_ns;
+	int64_t delay_asymmetry_ns;
+};
+
+/*
  * One id's dataField. The one-octet ids (PRIORITY1, PRIORITY2, DOMAIN,
  * SLAVE_ONLY, CLOCK_ACCURACY, LOG_ANNOUNCE_INTERVAL, ... see
  * gn_mgmt_decode) use u8 (signed intervals are stored as their octet);
@@ -324,6 +390,13 @@ union gn_mgmt_data {
 	struct gn_mgmt_utc_properties utc_properties;
 	struct gn_mgmt_clock_description clock_description;
 	struct gn_mgmt_servo_status_np servo_status;
+	struct gn_mgmt_ato_enable ato_enable;
+	struct gn_mgmt_ato_name ato_name;
+	struct gn_mgmt_ato_properties ato_properties;
+	struct gn_mgmt_power_profile_np power_profile;
+	struct gn_mgmt_cmlds_info_np cmlds_info;
+	struct gn_mgmt_ext_gm_properties_np ext_gm;
+	struct gn_mgmt_port_corrections_np port_corrections;
 };
 
 /*
@@ -434,7 +507,9 @@ int64_t gn_mgmt_error_bound_ns(const struct gn_clock *c);
  * to fn; a request with boundaryHops > 0 is also forwarded out of every
  * forwarding port (decremented) unless network_access is NONE.
  * read_only: SET and COMMAND are refused with NOT_SUPPORTED (as
- * linuxptp's read-only socket). h may be NULL (no description, no
+ * linuxptp's read-only socket), and so are GETs of PORT_PROPERTIES_NP
+ * and PORT_HWCLOCK_NP (linuxptp answers those on its read-write socket
+ * only; on PTP ports neither). h may be NULL (no description, no
  * forwarding). Returns the number of replies, 0 when the message is not
  * for this clock, or -EBADMSG.
  */

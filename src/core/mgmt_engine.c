@@ -12,7 +12,12 @@
  * of range (or a port that does not exist, 1588 interpretation 21)
  * WRONG_VALUE, a reply larger than the host can send RESPONSE_TOO_BIG,
  * a clock that refused to be set GENERAL_ERROR. SET/COMMAND where the
- * access policy forbids them: NOT_SUPPORTED, as linuxptp answers.
+ * access policy forbids them: NOT_SUPPORTED, as linuxptp answers; so is
+ * a GET of PORT_PROPERTIES_NP or PORT_HWCLOCK_NP anywhere but on the
+ * local read-write socket (linuxptp's clock_manage() allows those two
+ * on its UDS-RW port only). An empty SET is WRONG_LENGTH before any of
+ * these checks, and these refusals come once, from the clock, as
+ * linuxptp sends them.
  *
  * Sans-IO: local replies go back through the caller's callback, network
  * replies and forwarded frames through the clock's env->send. No
@@ -20,6 +25,7 @@
  * subscriptions, are the host's business.
  */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "clock.h"
@@ -50,8 +56,10 @@ struct mgmt_req {
 	struct gn_mgmt_host *h;
 	bool host_is_temporary; /* no storage for SET USER_DESCRIPTION */
 	const struct gn_msg *req;
-	int ingress;	/* -1: local client, else port index */
-	bool may_write; /* SET and COMMAND allowed */
+	const struct gn_tlv_mgmt *tlv; /* the request's MANAGEMENT TLV */
+	int ingress;		       /* -1: local client, else port index */
+	bool may_write;		       /* SET and COMMAND allowed */
+	bool local_rw; /* from the host's read-write management socket */
 	gn_mgmt_reply_fn fn;
 	void *ctx;
 	unsigned sent;
@@ -168,6 +176,64 @@ static int mgmt_unknown(uint16_t id)
 	return gn_mgmt_id_str(id) ? -EOPNOTSUPP : -ENOENT;
 }
 
+/*
+ * The keyField an ALTERNATE_TIME_OFFSET_* request is about. Unlike other
+ * GETs its dataField counts: the first octet selects the timescale; an
+ * empty one means key 0 (linuxptp). A SET's key is in the same place.
+ */
+static int mgmt_ato_key(const struct mgmt_req *r, uint8_t *key)
+{
+	const struct gn_tlv_mgmt *t = r->tlv;
+
+	if (t->data_len == 0) {
+		*key = 0;
+		return 0;
+	}
+	if (t->data_len < 2)
+		return -EBADMSG;
+	*key = t->data[0];
+	return 0;
+}
+
+static int mgmt_get_ato(const struct mgmt_req *r, uint16_t id,
+			union gn_mgmt_data *d)
+{
+	const struct gn_alt_time_offset *a;
+	uint8_t key;
+	int err = mgmt_ato_key(r, &key);
+
+	if (err)
+		return err;
+	if (key == 0xFF && id == GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE &&
+	    r->req->body.mgmt.action == GN_MGMT_SET) {
+		/* The answer to a SET of every key at once. */
+		d->ato_enable.key = key;
+		d->ato_enable.enable = r->c->alt_time[0].enabled;
+		return 0;
+	}
+	if (key >= GN_ALT_TIME_OFFSETS)
+		return -EINVAL;
+	a = &r->c->alt_time[key];
+	switch (id) {
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE:
+		d->ato_enable.key = key;
+		d->ato_enable.enable = a->enabled;
+		return 0;
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_NAME:
+		d->ato_name.key = key;
+		d->ato_name.name.len = a->name_len;
+		memcpy(d->ato_name.name.text, a->name, a->name_len);
+		d->ato_name.name.text[a->name_len] = '\0';
+		return 0;
+	default: /* GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES */
+		d->ato_properties.key = key;
+		d->ato_properties.current_offset_s = a->current_offset_s;
+		d->ato_properties.jump_seconds_s = a->jump_seconds_s;
+		d->ato_properties.time_of_next_jump_s = a->time_of_next_jump_s;
+		return 0;
+	}
+}
+
 static int mgmt_get_clock(const struct mgmt_req *r, uint16_t id,
 			  union gn_mgmt_data *d)
 {
@@ -244,6 +310,14 @@ static int mgmt_get_clock(const struct mgmt_req *r, uint16_t id,
 	case GN_MGMT_SYNCHRONIZATION_UNCERTAIN_NP:
 		d->u8 = r->h->sync_uncertain;
 		return 0;
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE:
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_NAME:
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES:
+		return mgmt_get_ato(r, id, d);
+	case GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP:
+		d->ext_gm.gm_identity = c->ext_gm_identity;
+		d->ext_gm.steps_removed = c->ext_gm_steps_removed;
+		return 0;
 	case GN_MGMT_SERVO_STATUS_NP: {
 		struct gn_mgmt_servo_status_np *ss = &d->servo_status;
 		double f = c->freq_ppb * 65536.0;
@@ -293,6 +367,27 @@ static void mgmt_clock_description(const struct mgmt_req *r,
 	       6);
 }
 
+/* asCapable as linuxptp reports it: 802.1AS's verdict on a P2P port;
+ * other ports are not judged and count as capable. */
+static uint32_t mgmt_as_capable(const struct gn_port *p)
+{
+	return p->as_capable || p->cfg.delay_mechanism != GN_DM_P2P;
+}
+
+/* (neighborRateRatio - 1) * 2^41, as CMLDS_INFO_NP carries it. */
+static int32_t mgmt_scaled_rate_ratio(double ratio)
+{
+	double v = (ratio - 1.0) * 2199023255552.0; /* 2^41 */
+
+	if (isnan(v))
+		return 0;
+	if (v >= 2147483647.0)
+		return INT32_MAX;
+	if (v <= -2147483648.0)
+		return INT32_MIN;
+	return (int32_t)v;
+}
+
 static int mgmt_get_port(const struct mgmt_req *r, const struct gn_port *p,
 			 uint16_t id, union gn_mgmt_data *d)
 {
@@ -329,8 +424,7 @@ static int mgmt_get_port(const struct mgmt_req *r, const struct gn_port *p,
 	case GN_MGMT_PORT_DATA_SET_NP:
 		d->port_ds_np.neighbor_prop_delay_thresh_ns =
 		    (uint32_t)p->cfg.neighbor_prop_delay_thresh_ns;
-		d->port_ds_np.as_capable =
-		    p->as_capable || p->cfg.delay_mechanism != GN_DM_P2P;
+		d->port_ds_np.as_capable = (int32_t)mgmt_as_capable(p);
 		return 0;
 	case GN_MGMT_PORT_PROPERTIES_NP: {
 		struct gn_mgmt_port_properties_np *pp = &d->port_properties;
@@ -356,6 +450,10 @@ static int mgmt_get_port(const struct mgmt_req *r, const struct gn_port *p,
 		ss->identity = p->ds.identity;
 		ss->announce_timeout = p->stats.announce_timeouts;
 		ss->sync_timeout = p->stats.sync_timeouts;
+		ss->delay_timeout = p->stats.delay_timeouts;
+		ss->master_announce_timeout = p->stats.master_announce_timeouts;
+		ss->master_sync_timeout = p->stats.master_sync_timeouts;
+		ss->qualification_timeout = p->stats.qualification_timeouts;
 		ss->sync_mismatch = p->stats.sync_mismatch;
 		ss->followup_mismatch = p->stats.followup_mismatch;
 		return 0;
@@ -364,6 +462,39 @@ static int mgmt_get_port(const struct mgmt_req *r, const struct gn_port *p,
 		d->port_hwclock.identity = p->ds.identity;
 		d->port_hwclock.phc_index = p->cfg.phc_index;
 		d->port_hwclock.flags = 0;
+		return 0;
+	case GN_MGMT_UNICAST_MASTER_TABLE_NP:
+		/* No unicast client in gnomon: an empty table, as ptp4l
+		 * answers for a port without one. */
+		d->unicast_master_table.count = 0;
+		return 0;
+	case GN_MGMT_POWER_PROFILE_SETTINGS_NP: {
+		const struct gn_power_profile *pp = &p->cfg.power_profile;
+
+		d->power_profile.version = pp->version;
+		d->power_profile.grandmaster_id = pp->grandmaster_id;
+		d->power_profile.grandmaster_time_inaccuracy_ns =
+		    pp->grandmaster_time_inaccuracy_ns;
+		d->power_profile.network_time_inaccuracy_ns =
+		    pp->network_time_inaccuracy_ns;
+		d->power_profile.total_time_inaccuracy_ns =
+		    pp->total_time_inaccuracy_ns;
+		return 0;
+	}
+	case GN_MGMT_CMLDS_INFO_NP:
+		d->cmlds_info.mean_link_delay_ns =
+		    p->ds.peer_mean_path_delay_ns;
+		d->cmlds_info.scaled_neighbor_rate_ratio =
+		    mgmt_scaled_rate_ratio(p->neighbor_rate_ratio);
+		d->cmlds_info.as_capable = mgmt_as_capable(p);
+		return 0;
+	case GN_MGMT_PORT_CORRECTIONS_NP:
+		d->port_corrections.egress_latency_ns =
+		    p->cfg.egress_latency_ns;
+		d->port_corrections.ingress_latency_ns =
+		    p->cfg.ingress_latency_ns;
+		d->port_corrections.delay_asymmetry_ns =
+		    p->cfg.delay_asymmetry_ns;
 		return 0;
 	default:
 		return mgmt_unknown(id);
@@ -377,6 +508,11 @@ static bool log_interval_ok(uint8_t v)
 	int8_t li = (int8_t)v;
 
 	return li >= LOG_INTERVAL_MIN && li <= LOG_INTERVAL_MAX;
+}
+
+static bool ns_in_int32(int64_t ns)
+{
+	return ns >= INT32_MIN && ns <= INT32_MAX;
 }
 
 static bool clock_accuracy_ok(uint8_t v)
@@ -421,6 +557,57 @@ static int mgmt_set_domain(struct gn_clock *c, uint8_t domain)
 		gn_foreign_clear(&c->ports[i].foreign);
 	gn_clock_run_state_decision(c);
 	return 0;
+}
+
+/* Symbols of a UTF-8 string: the octets that do not continue one. */
+static size_t utf8_symbols(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += ((uint8_t)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static int mgmt_set_ato(struct gn_clock *c, uint16_t id,
+			const union gn_mgmt_data *d)
+{
+	struct gn_alt_time_offset *a;
+	unsigned k;
+
+	switch (id) {
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE:
+		if (d->ato_enable.key == 0xFF) {
+			for (k = 0; k < GN_ALT_TIME_OFFSETS; k++)
+				c->alt_time[k].enabled = d->ato_enable.enable;
+			return 0;
+		}
+		if (d->ato_enable.key >= GN_ALT_TIME_OFFSETS)
+			return -EINVAL;
+		c->alt_time[d->ato_enable.key].enabled = d->ato_enable.enable;
+		return 0;
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_NAME: {
+		const struct gn_mgmt_text *n = &d->ato_name.name;
+
+		if (d->ato_name.key >= GN_ALT_TIME_OFFSETS ||
+		    n->len > GN_ALT_TIME_NAME_MAX_OCTETS ||
+		    utf8_symbols(n->text, n->len) > GN_ALT_TIME_NAME_SYMBOLS)
+			return -EINVAL;
+		a = &c->alt_time[d->ato_name.key];
+		a->name_len = n->len;
+		memcpy(a->name, n->text, n->len);
+		a->name[n->len] = '\0';
+		return 0;
+	}
+	default: /* GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES */
+		if (d->ato_properties.key >= GN_ALT_TIME_OFFSETS)
+			return -EINVAL;
+		a = &c->alt_time[d->ato_properties.key];
+		a->current_offset_s = d->ato_properties.current_offset_s;
+		a->jump_seconds_s = d->ato_properties.jump_seconds_s;
+		a->time_of_next_jump_s = d->ato_properties.time_of_next_jump_s;
+		return 0;
+	}
 }
 
 static int mgmt_set_clock(struct mgmt_req *r, uint16_t id,
@@ -499,6 +686,17 @@ static int mgmt_set_clock(struct mgmt_req *r, uint16_t id,
 			return -EINVAL;
 		r->h->sync_uncertain = d->u8;
 		return 0;
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE:
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_NAME:
+	case GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES:
+		return mgmt_set_ato(c, id, d);
+	case GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP:
+		/* Any identity and count, as linuxptp; all-zero identity
+		 * switches back to the clock's own. */
+		c->ext_gm_identity = d->ext_gm.gm_identity;
+		c->ext_gm_steps_removed = d->ext_gm.steps_removed;
+		gn_clock_run_state_decision(c);
+		return 0;
 	default:
 		return -EACCES;
 	}
@@ -551,6 +749,36 @@ static int mgmt_set_port(struct mgmt_req *r, struct gn_port *p, uint16_t id,
 		p->cfg.neighbor_prop_delay_thresh_ns =
 		    d->port_ds_np.neighbor_prop_delay_thresh_ns;
 		return 0;
+	case GN_MGMT_POWER_PROFILE_SETTINGS_NP: {
+		const struct gn_mgmt_power_profile_np *pp = &d->power_profile;
+
+		if (pp->version > GN_POWER_PROFILE_2017)
+			return -EINVAL;
+		p->cfg.power_profile.version = pp->version;
+		p->cfg.power_profile.grandmaster_id = pp->grandmaster_id;
+		p->cfg.power_profile.grandmaster_time_inaccuracy_ns =
+		    pp->grandmaster_time_inaccuracy_ns;
+		p->cfg.power_profile.network_time_inaccuracy_ns =
+		    pp->network_time_inaccuracy_ns;
+		p->cfg.power_profile.total_time_inaccuracy_ns =
+		    pp->total_time_inaccuracy_ns;
+		return 0;
+	}
+	case GN_MGMT_PORT_CORRECTIONS_NP: {
+		const struct gn_mgmt_port_corrections_np *pc =
+		    &d->port_corrections;
+
+		/* The range of the egressLatency, ingressLatency and
+		 * delayAsymmetry options (ns). */
+		if (!ns_in_int32(pc->egress_latency_ns) ||
+		    !ns_in_int32(pc->ingress_latency_ns) ||
+		    !ns_in_int32(pc->delay_asymmetry_ns))
+			return -EINVAL;
+		p->cfg.egress_latency_ns = pc->egress_latency_ns;
+		p->cfg.ingress_latency_ns = pc->ingress_latency_ns;
+		p->cfg.delay_asymmetry_ns = pc->delay_asymmetry_ns;
+		return 0;
+	}
 	default:
 		return -EACCES;
 	}
@@ -679,13 +907,10 @@ static void mgmt_answer(struct mgmt_req *r, struct gn_port *p,
 	int err = 0, len = 0;
 
 	memset(&d, 0, sizeof(d));
-	if (action != GN_MGMT_GET && !r->may_write) {
-		err = -EOPNOTSUPP;
-		goto reply;
-	}
 	switch (action) {
 	case GN_MGMT_GET:
-		/* A GET's dataField is ignored (pmc fills it with zeros). */
+		/* A GET's dataField is ignored (pmc fills it with zeros),
+		 * but for the ALTERNATE_TIME_OFFSET_* keyField. */
 		err = p ? mgmt_get_port(r, p, t->id, &d)
 			: mgmt_get_clock(r, t->id, &d);
 		break;
@@ -718,11 +943,22 @@ static void mgmt_answer(struct mgmt_req *r, struct gn_port *p,
 		len = gn_mgmt_encode(t->id, &d, data, sizeof(data));
 	if (len < 0)
 		err = len;
-reply:
 	mgmt_send(r, &src,
 		  action == GN_MGMT_COMMAND ? GN_MGMT_ACKNOWLEDGE
 					    : GN_MGMT_RESPONSE,
 		  t->id, data, err ? 0 : len, err ? gn_mgmt_error_id(err) : 0);
+}
+
+/* One error reply from the clock (not per port). */
+static void mgmt_refuse(struct mgmt_req *r, uint16_t id, uint16_t error_id)
+{
+	struct gn_port_identity src = mgmt_clock_source(r);
+
+	mgmt_send(r, &src,
+		  r->req->body.mgmt.action == GN_MGMT_COMMAND
+		      ? GN_MGMT_ACKNOWLEDGE
+		      : GN_MGMT_RESPONSE,
+		  id, NULL, 0, error_id);
 }
 
 /* Answers a parsed request addressed to this clock. */
@@ -730,9 +966,26 @@ static void mgmt_dispatch(struct mgmt_req *r, const struct gn_tlv_mgmt *t)
 {
 	struct gn_clock *c = r->c;
 	uint16_t target_port = r->req->body.mgmt.target.port;
+	uint8_t action = r->req->body.mgmt.action;
 	unsigned i, before = r->sent;
 
 	r->h->requests++;
+	r->tlv = t;
+	/* linuxptp's order of refusals. */
+	if (action == GN_MGMT_SET && t->data_len == 0 &&
+	    t->id != GN_MGMT_NULL_MANAGEMENT) {
+		mgmt_refuse(r, t->id, GN_MGMT_ERR_WRONG_LENGTH);
+		return;
+	}
+	if (action != GN_MGMT_GET && !r->may_write) {
+		mgmt_refuse(r, t->id, GN_MGMT_ERR_NOT_SUPPORTED);
+		return;
+	}
+	if (!r->local_rw && (t->id == GN_MGMT_PORT_PROPERTIES_NP ||
+			     t->id == GN_MGMT_PORT_HWCLOCK_NP)) {
+		mgmt_refuse(r, t->id, GN_MGMT_ERR_NOT_SUPPORTED);
+		return;
+	}
 	/* Clock ids: answered whatever the port number (as linuxptp). */
 	if (!gn_mgmt_id_is_port(t->id) && gn_mgmt_id_str(t->id)) {
 		mgmt_answer(r, NULL, t);
@@ -750,13 +1003,7 @@ static void mgmt_dispatch(struct mgmt_req *r, const struct gn_tlv_mgmt *t)
 	}
 	if (r->sent == before) {
 		/* No such port: WRONG_VALUE (1588 interpretation 21). */
-		struct gn_port_identity src = mgmt_clock_source(r);
-
-		mgmt_send(r, &src,
-			  r->req->body.mgmt.action == GN_MGMT_COMMAND
-			      ? GN_MGMT_ACKNOWLEDGE
-			      : GN_MGMT_RESPONSE,
-			  t->id, NULL, 0, GN_MGMT_ERR_WRONG_VALUE);
+		mgmt_refuse(r, t->id, GN_MGMT_ERR_WRONG_VALUE);
 	}
 }
 
@@ -819,6 +1066,7 @@ int gn_mgmt_local(struct gn_clock *c, struct gn_mgmt_host *h,
 	r.req = &m;
 	r.ingress = -1;
 	r.may_write = !read_only;
+	r.local_rw = !read_only;
 	r.fn = fn;
 	r.ctx = ctx;
 	mgmt_dispatch(&r, &t);

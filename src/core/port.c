@@ -8,9 +8,17 @@
  * timers are armed through the clock's gn_env.
  */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "clock.h"
+
+/* Longest Sync-to-Delay_Req gap the rate correction trusts. */
+#define GN_RATE_CORR_SPAN_NS 64000000000LL
+/* Delay samples are dropped for ones this much better (port.c), and only
+ * when the old ones may be off by more than this (ns). */
+#define GN_DELAY_RESTART_GAIN	10.0
+#define GN_DELAY_RESTART_MIN_NS 10.0
 
 static const struct gn_env *port_env(const struct gn_port *p)
 {
@@ -488,10 +496,67 @@ struct gn_delay_req_out *gn_port_delay_req_find(struct gn_port *p, uint16_t seq)
 	return NULL;
 }
 
+/*
+ * The e2e delay ((t2 - t1) + (t4 - t3)) / 2 assumes the offset did not
+ * change between the Sync's arrival (t2) and the Delay_Req's departure
+ * (t3); it is off by half of what the offset moved in between: the
+ * servo's own steering and the remaining frequency error. Where the
+ * servo knows that rate (Kalman), the sample is corrected by it, and
+ * *err_ns is what the rate's uncertainty leaves; with PI or linreg the
+ * sample is left as linuxptp leaves it and *err_ns is INFINITY.
+ */
+static int64_t port_rate_correction_ns(const struct gn_port *p,
+				       int64_t t3_minus_t2_ns, double *err_ns)
+{
+	double rate_ppb, sd_ppb, span_s = (double)t3_minus_t2_ns * 1e-9;
+
+	*err_ns = INFINITY;
+	if (t3_minus_t2_ns < -GN_RATE_CORR_SPAN_NS ||
+	    t3_minus_t2_ns > GN_RATE_CORR_SPAN_NS)
+		return 0;
+	if (gn_clock_offset_rate(p->clock, &rate_ppb, &sd_ppb) < 0 ||
+	    !(fabs(rate_ppb) < 5e8))
+		return 0;
+	/* The span is local time; the rate is per second of the master. */
+	span_s /= 1.0 + rate_ppb * 1e-9;
+	*err_ns = sd_ppb * fabs(span_s) / 2.0;
+	return (int64_t)llround(rate_ppb * span_s / 2.0);
+}
+
+/*
+ * Delay samples taken while the frequency was unknown (start-up, a 9 %
+ * frequency error, a slew) can be off by milliseconds, and a long
+ * filter remembers them for long. Once the servo knows the frequency ten
+ * times better than when the held samples were taken, and their possible
+ * error exceeds the filter's own statistical error, they are dropped
+ * and the filter starts over from the new sample.
+ */
+static void port_delay_sample(struct gn_port *p, int64_t raw, double err_ns)
+{
+	struct gn_filter *f = &p->delay_filter;
+	bool empty = f->count == 0 && f->n == 0;
+	double held = p->delay_rate_err_ns;
+
+	if (!empty && err_ns * GN_DELAY_RESTART_GAIN < held &&
+	    held > GN_DELAY_RESTART_MIN_NS && held > gn_filter_stderr(f)) {
+		gn_clock_log(p->clock, GN_LOG_DEBUG,
+			     "port %u (%s): delay filter restarted, frequency "
+			     "now known",
+			     p->index + 1, p->cfg.name);
+		gn_filter_reset(f);
+		empty = true;
+	}
+	if (empty || err_ns > held)
+		p->delay_rate_err_ns = err_ns;
+	p->path_delay_ns = gn_filter_sample(f, raw);
+	p->have_path_delay = true;
+}
+
 static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 {
 	struct gn_e2e_sample s;
 	int64_t t4, raw;
+	double err_ns;
 
 	if (!port_is_slave(p->ds.state) || !port_from_parent(p, m))
 		return;
@@ -535,8 +600,8 @@ static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 	s.asymmetry_ns = p->cfg.delay_asymmetry_ns;
 	if (gn_tt_e2e_delay(&s, &raw) < 0)
 		return;
-	p->path_delay_ns = gn_filter_sample(&p->delay_filter, raw);
-	p->have_path_delay = true;
+	raw += port_rate_correction_ns(p, s.t3_ns - s.t2_ns, &err_ns);
+	port_delay_sample(p, raw, err_ns);
 	gn_clock_log(p->clock, GN_LOG_DEBUG,
 		     "delay   filtered %10lld   raw %10lld",
 		     (long long)p->path_delay_ns, (long long)raw);
@@ -677,6 +742,10 @@ void gn_port_rx(struct gn_port *p, const uint8_t *buf, size_t len,
 
 	if (!port_is_active(p->ds.state))
 		return;
+	/* ingressLatency (PORT_CORRECTIONS_NP): the stamp was taken that
+	 * much after the frame crossed the reference plane. */
+	if (rx_ts_ns != GN_NO_TIMESTAMP)
+		rx_ts_ns -= p->cfg.ingress_latency_ns;
 	err = gn_msg_parse(buf, len, &m);
 	if (err != GN_WIRE_OK) {
 		p->stats.rx_bad++;
@@ -758,6 +827,7 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 	case GN_TMR_ANNOUNCE_TX:
 		if (p->ds.state != GN_PS_MASTER)
 			return;
+		p->stats.master_announce_timeouts++;
 		gn_port_send_announce(p);
 		port_timer_arm(p, GN_TMR_ANNOUNCE_TX,
 			       gn_port_announce_interval_ns(p));
@@ -765,6 +835,7 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 	case GN_TMR_SYNC_TX:
 		if (p->ds.state != GN_PS_MASTER)
 			return;
+		p->stats.master_sync_timeouts++;
 		gn_port_send_sync(p);
 		port_timer_arm(p, GN_TMR_SYNC_TX,
 			       gn_log_interval_to_ns(p->ds.log_sync_interval));
@@ -772,12 +843,14 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 	case GN_TMR_DELAY_REQ:
 		if (!port_is_slave(p->ds.state) || port_uses_p2p(p))
 			return;
+		p->stats.delay_timeouts++;
 		gn_port_send_delay_req(p);
 		port_set_delay_tmo(p);
 		break;
 	case GN_TMR_PDELAY_REQ:
 		if (!port_is_active(p->ds.state) || !port_uses_p2p(p))
 			return;
+		p->stats.delay_timeouts++; /* one timer for both, in linuxptp */
 		if (p->pdelay_req_pending) {
 			/* No (complete) answer to the previous request. */
 			if (++p->pdelay_lost >= 3 && p->as_capable) {
@@ -794,6 +867,7 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 		    gn_log_interval_to_ns(p->ds.log_min_pdelay_req_interval));
 		break;
 	case GN_TMR_QUALIFICATION:
+		p->stats.qualification_timeouts++;
 		gn_port_dispatch(p, GN_EV_QUALIFICATION_TIMEOUT_EXPIRES, false);
 		break;
 	case GN_TMR_FAULT_RESET:
@@ -810,6 +884,9 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 void gn_port_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
 			  int64_t ts_ns)
 {
+	/* egressLatency (PORT_CORRECTIONS_NP): the frame crosses the
+	 * reference plane that much after its stamp. */
+	ts_ns += p->cfg.egress_latency_ns;
 	switch (msg_type) {
 	case GN_MSG_SYNC:
 		if (!p->sync_tx_pending || seq != p->sync_tx_seq)

@@ -33,7 +33,24 @@ struct cfg_iface {
 	struct cfg_slot *slot; /* one per option */
 };
 
+/*
+ * The parser hook (for programs that share ptp4l's file format but
+ * implement more than gnomond, such as gnomon-phc2sys): asked about
+ * every value the option table marks "not supported yet"; true accepts
+ * it. name is the option, text the value as written, ivalue its parsed
+ * value for integer and enumerated options (0 otherwise). Only values
+ * that already passed the range check reach it. Without a hook (gnomond)
+ * nothing changes. Declared here until config.h carries it (the tool
+ * repeats the declaration in src/discipline/discipline.h).
+ */
+typedef bool (*gn_config_accept_fn)(void *ctx, const char *name,
+				    const char *text, int64_t ivalue);
+void gn_config_set_accept_hook(struct gn_config *cfg, gn_config_accept_fn fn,
+			       void *ctx);
+
 struct gn_config {
+	gn_config_accept_fn accept; /* the parser hook, or NULL */
+	void *accept_ctx;
 	union gn_opt_value *dflt; /* parsed defaults; strings in the table */
 	struct cfg_slot *global;
 	struct cfg_slot *cmdline;
@@ -135,6 +152,13 @@ void gn_config_destroy(struct gn_config *cfg)
 	free(cfg);
 }
 
+void gn_config_set_accept_hook(struct gn_config *cfg, gn_config_accept_fn fn,
+			       void *ctx)
+{
+	cfg->accept = fn;
+	cfg->accept_ctx = ctx;
+}
+
 static int iface_find(const struct gn_config *cfg, const char *ifname)
 {
 	unsigned i;
@@ -194,6 +218,11 @@ static int slot_set(const struct gn_config *cfg, struct cfg_slot *slot, int idx,
 	if (rc)
 		return rc;
 	rc = gn_opt_check_supported(o, text, &v, &cfg->dflt[idx], msg, msglen);
+	if (rc == -EOPNOTSUPP && cfg->accept &&
+	    cfg->accept(cfg->accept_ctx, o->info.name, text,
+			o->type == GN_OPT_INT || o->type == GN_OPT_ENUM ? v.i
+									: 0))
+		rc = 0;
 	if (rc)
 		return rc;
 	if (o->type == GN_OPT_STRING) {

@@ -425,6 +425,14 @@ static void mgmt_subscribe(struct gn_daemon *d, struct gn_uds *u,
 		} else if (s) {
 			s->used = false;
 		}
+	} else if (action == GN_MGMT_GET && u->read_only) {
+		/* linuxptp answers this GET on its read-write socket only;
+		 * elsewhere with an empty dataField ("empty-tlv" in pmc). */
+		len = mgmt_build(d, req, GN_MGMT_RESPONSE, t->id, enc, 0, out,
+				 sizeof(out));
+		if (len > 0)
+			gn_uds_send(u, out, (size_t)len, from);
+		return;
 	} else if (action == GN_MGMT_GET) {
 		s = sub_find(d, from, false);
 		if (s) {

@@ -200,11 +200,9 @@ const struct gn_opt gn_opt_table[] = {
 	    "interface's MAC"),
     OPT_INT("clock_class_threshold", GLOB, YES, "248", 6, 248,
 	    "worst clockClass a master may have to be synchronized to"),
-    /* pi, as ptp4l. gnomon's kalman is better in the simulator and on
-     * veth, but fails linuxptp-testsuite 02, 08, 10 and 16 (large
-     * frequency errors, slews and wander): not the default yet. */
-    OPT_ENU("clock_servo", GLOB, YES, "pi", enu_clock_servo,
-	    "servo algorithm (kalman is gnomon's)"),
+    /* gnomon's kalman (docs/servo.md); pi and linreg as ptp4l's. */
+    OPT_ENU("clock_servo", GLOB, YES, "kalman", enu_clock_servo,
+	    "servo algorithm (kalman is gnomon's, pi is ptp4l's default)"),
     OPT_ENU("clock_type", GLOB, YES, "OC", enu_clock_type,
 	    "clock type; an OC with several interfaces is a BC"),
     {.info = {"cmlds.client_address", PORT, "/var/run/cmlds_client", NO},

@@ -148,6 +148,28 @@ int gn_ac_add_static_sink(struct gn_autocfg *ac, unsigned domain,
 	return c;
 }
 
+int gn_ac_port_clock(const struct gn_autocfg *ac, unsigned domain,
+		     unsigned number)
+{
+	unsigned i;
+
+	for (i = 0; i < ac->nport; i++)
+		if (ac->port[i].domain == domain &&
+		    ac->port[i].number == number)
+			return (int)ac->port[i].clock;
+	return -1;
+}
+
+int gn_ac_clock_port(const struct gn_autocfg *ac, unsigned c)
+{
+	unsigned i;
+
+	for (i = 0; i < ac->nport; i++)
+		if (ac->port[i].clock == c)
+			return (int)ac->port[i].number;
+	return -1;
+}
+
 /* SLAVE > UNCALIBRATED > MASTER > PRE_MASTER > DISABLED, which is the
  * numeric order of the normalized states. */
 static int clock_state(const struct gn_autocfg *ac, unsigned c)
@@ -296,6 +318,8 @@ static int reconfigure_domain(struct gn_autocfg *ac, unsigned di)
 			return 0;
 		}
 		if (c->new_state) {
+			if (ac->reinit && !c->static_dst)
+				ac->reinit(ac->reinit_ctx, ac, i);
 			clock_reinit(ac, c, c->new_state);
 			c->state = c->new_state;
 			c->new_state = 0;

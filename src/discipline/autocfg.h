@@ -63,8 +63,21 @@ struct gn_ac_domain {
 	unsigned ndst;
 };
 
+struct gn_autocfg;
+
+/*
+ * Called by gn_ac_reconfigure for a port clock whose state is about to
+ * change, before the new state is used (phc2sys's clock_reinit): the
+ * host may ask the daemon again which interface and PHC the clock's
+ * port has, and switch to another PHC (a bond's failover). The host
+ * must not add clocks or ports from here.
+ */
+typedef void (*gn_ac_reinit_fn)(void *ctx, struct gn_autocfg *ac, unsigned c);
+
 struct gn_autocfg {
 	struct gn_dlog log;
+	gn_ac_reinit_fn reinit; /* may be NULL */
+	void *reinit_ctx;
 	struct gn_ac_clock clk[GN_AC_MAX_CLOCKS];
 	unsigned nclk;
 	struct gn_ac_port port[GN_AC_MAX_PORTS];
@@ -91,6 +104,14 @@ int gn_ac_add_static_sink(struct gn_autocfg *ac, unsigned domain,
 /* All ports of a domain are known: compute clock states, ask for a
  * reconfiguration. */
 void gn_ac_domain_ready(struct gn_autocfg *ac, unsigned domain);
+
+/* The number of the first port (in the order added) on clock c, or -1
+ * (a system clock, a static sink). */
+int gn_ac_clock_port(const struct gn_autocfg *ac, unsigned c);
+
+/* The clock of port number of domain, or -1. */
+int gn_ac_port_clock(const struct gn_autocfg *ac, unsigned domain,
+		     unsigned number);
 
 /* Normalizes a port state as the rules say. */
 int gn_ac_normalize_state(int port_state);

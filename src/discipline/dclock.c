@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/timex.h>
 #include <unistd.h>
@@ -28,6 +29,10 @@
 #define NS_PER_S	   1000000000LL
 #define SCALED_PPM_PER_PPB 65.536
 #define CLOCKFD		   3
+/* Linux 6.17's auxiliary system clocks: CLOCK_AUX + 0..7 (the uapi
+ * headers of older systems do not name them). */
+#define DCLOCK_CLOCK_AUX 16
+#define DCLOCK_AUX_MAX	 8
 
 static clockid_t fd_to_clockid(int fd)
 {
@@ -55,9 +60,81 @@ static void init(struct gn_dclock *c, const char *name)
 	c->sysoff_method = -1;
 }
 
+int gn_dclock_system_id(const char *name, clockid_t *id, bool *steerable)
+{
+	const char *p;
+	int n = 0;
+
+	if (!name || strncasecmp(name, "CLOCK_", 6))
+		return -ENOENT;
+	if (!strcasecmp(name, "CLOCK_REALTIME")) {
+		*id = CLOCK_REALTIME;
+		*steerable = true;
+		return 0;
+	}
+	if (!strcasecmp(name, "CLOCK_TAI")) {
+		*id = CLOCK_TAI;
+		*steerable = false;
+		return 0;
+	}
+	if (strncasecmp(name, "CLOCK_AUX", 9))
+		return -EINVAL;
+	/* One digit, 0..7: linuxptp's range. */
+	p = name + 9;
+	if (p[0] < '0' || p[0] > '9' || p[1] != '\0')
+		return -EINVAL;
+	n = p[0] - '0';
+	if (n >= DCLOCK_AUX_MAX)
+		return -EINVAL;
+	*id = (clockid_t)(DCLOCK_CLOCK_AUX + n);
+	*steerable = true;
+	return 0;
+}
+
 bool gn_dclock_is_system_name(const char *name)
 {
-	return name && !strcmp(name, "CLOCK_REALTIME");
+	clockid_t id;
+	bool steerable;
+
+	return gn_dclock_system_id(name, &id, &steerable) == 0 && steerable;
+}
+
+/* A system clock: CLOCK_REALTIME (UTC), an auxiliary clock (whatever
+ * time it is given; not UTC, no leap seconds), or CLOCK_TAI (read
+ * only). */
+static int open_system(struct gn_dclock *c, const char *name, clockid_t id,
+		       bool steerable, char *err, size_t errlen)
+{
+	struct timespec ts;
+	struct timex tx;
+	int rc;
+
+	c->kind = GN_DCLOCK_SYSTEM;
+	c->clkid = id;
+	c->is_system = true;
+	c->is_utc = id == CLOCK_REALTIME;
+	if (clock_gettime(id, &ts) < 0) {
+		rc = -errno;
+		fail(err, errlen, name,
+		     id == CLOCK_REALTIME ? strerror(-rc)
+					  : "not available on this system");
+		return rc;
+	}
+	if (!steerable) {
+		c->read_only = true;
+		c->max_adj_ppb = 0.0;
+		return 0;
+	}
+	memset(&tx, 0, sizeof(tx));
+	if (clock_adjtime(id, &tx) < 0) {
+		rc = -errno;
+		fail(err, errlen, name, strerror(-rc));
+		return rc;
+	}
+	c->max_adj_ppb = tx.tolerance / SCALED_PPM_PER_PPB;
+	if (c->max_adj_ppb <= 0)
+		c->max_adj_ppb = 500000.0;
+	return 0;
 }
 
 void gn_dclock_open_fake(struct gn_dclock *c, struct gn_fakeclock *f)
@@ -68,7 +145,7 @@ void gn_dclock_open_fake(struct gn_dclock *c, struct gn_fakeclock *f)
 	c->clkid = CLOCK_MONOTONIC_RAW;
 	c->phc_index = f->phc_index;
 	c->is_system = f->is_system;
-	c->is_utc = f->is_system;
+	c->is_utc = f->is_utc;
 	c->read_only = f->read_only;
 	c->max_adj_ppb = f->max_adj_ppb;
 }
@@ -141,7 +218,8 @@ int gn_dclock_open(struct gn_dclock *c, const char *name,
 		   struct gn_fakeset *fakes, char *err, size_t errlen)
 {
 	struct gn_fakeclock *f;
-	struct timex tx;
+	clockid_t sys_id;
+	bool steerable;
 	int index, rc;
 
 	if (err && errlen)
@@ -156,24 +234,13 @@ int gn_dclock_open(struct gn_dclock *c, const char *name,
 		return 0;
 	}
 	init(c, name);
-	if (gn_dclock_is_system_name(name)) {
-		c->kind = GN_DCLOCK_SYSTEM;
-		c->clkid = CLOCK_REALTIME;
-		c->is_system = true;
-		c->is_utc = true;
-		memset(&tx, 0, sizeof(tx));
-		if (clock_adjtime(CLOCK_REALTIME, &tx) < 0) {
-			rc = -errno;
-			fail(err, errlen, name, strerror(-rc));
-			return rc;
-		}
-		c->max_adj_ppb = tx.tolerance / SCALED_PPM_PER_PPB;
-		if (c->max_adj_ppb <= 0)
-			c->max_adj_ppb = 500000.0;
-		return 0;
-	}
-	if (!strncmp(name, "CLOCK_", 6)) {
-		fail(err, errlen, name, "not a system clock gnomon can steer");
+	rc = gn_dclock_system_id(name, &sys_id, &steerable);
+	if (rc == 0)
+		return open_system(c, name, sys_id, steerable, err, errlen);
+	if (rc != -ENOENT) {
+		fail(err, errlen, name,
+		     "not a clock gnomon synchronizes (CLOCK_REALTIME, "
+		     "CLOCK_AUX0..CLOCK_AUX7, CLOCK_TAI as a source)");
 		return -EINVAL;
 	}
 	if (name[0] == '/') {
@@ -288,7 +355,9 @@ int gn_dclock_set_leap(struct gn_dclock *c, int leap)
 	struct timex tx;
 	int rc;
 
-	if (!c->is_system)
+	/* Only CLOCK_REALTIME leaps (as phc2sys: not the auxiliary
+	 * clocks). */
+	if (!c->is_system || !c->is_utc)
 		return -EOPNOTSUPP;
 	if (c->read_only)
 		return -EPERM;
@@ -307,7 +376,7 @@ int gn_dclock_set_tai(struct gn_dclock *c, int offset_s)
 {
 	struct timex tx;
 
-	if (!c->is_system)
+	if (!c->is_system || !c->is_utc)
 		return -EOPNOTSUPP;
 	if (c->read_only)
 		return -EPERM;
@@ -323,7 +392,7 @@ int gn_dclock_set_sync(struct gn_dclock *c)
 {
 	struct timex tx;
 
-	if (!c->is_system || c->read_only)
+	if (!c->is_system || !c->is_utc || c->read_only)
 		return -EOPNOTSUPP;
 	if (c->kind == GN_DCLOCK_FAKE)
 		return 0;
@@ -371,12 +440,18 @@ static int compare_read(struct gn_dclock *inner, struct gn_dclock *outer,
 	return gn_measure_best(s, n, m);
 }
 
-/* One PHC ioctl method against CLOCK_REALTIME. */
-static int sysoff_kernel(struct gn_dclock *phc, enum gn_sysoff_method method,
-			 int readings, struct gn_measurement *m)
+/* One PHC ioctl method against the system clock sys_id. Only
+ * PTP_SYS_OFFSET_EXTENDED takes another clock than CLOCK_REALTIME (its
+ * first reserved word, "clockid" in Linux 6.11+; older kernels refuse a
+ * non-zero value with EINVAL, and the sandwiches take over). */
+static int sysoff_kernel(struct gn_dclock *phc, clockid_t sys_id,
+			 enum gn_sysoff_method method, int readings,
+			 struct gn_measurement *m)
 {
 	unsigned i, n = (unsigned)readings_cap(readings);
 
+	if (sys_id != CLOCK_REALTIME && method != GN_SYSOFF_EXTENDED)
+		return -EOPNOTSUPP;
 	switch (method) {
 	case GN_SYSOFF_PRECISE: {
 		struct ptp_sys_offset_precise p;
@@ -393,7 +468,8 @@ static int sysoff_kernel(struct gn_dclock *phc, enum gn_sysoff_method method,
 		int64_t ts[PTP_MAX_SAMPLES][3];
 
 		memset(&p, 0, sizeof(p));
-		p.n_samples = n; /* rsv[0] 0: against CLOCK_REALTIME */
+		p.n_samples = n;
+		p.rsv[0] = (unsigned)sys_id; /* 0: CLOCK_REALTIME */
 		if (ioctl(phc->fd, PTP_SYS_OFFSET_EXTENDED, &p) < 0)
 			return -errno;
 		if (p.n_samples < 1 || p.n_samples > n)
@@ -435,6 +511,9 @@ static int sysoff_fake(struct gn_dclock *phc, struct gn_dclock *sys,
 	unsigned n = (unsigned)readings_cap(readings);
 	int rc;
 
+	/* As the kernel: only _EXTENDED against other system clocks. */
+	if (!sys->is_utc && method != GN_SYSOFF_EXTENDED)
+		return -EOPNOTSUPP;
 	switch (method) {
 	case GN_SYSOFF_PRECISE: {
 		int64_t dev, s;
@@ -477,8 +556,7 @@ static bool sysoff_possible(const struct gn_dclock *phc,
 {
 	if (phc->kind == GN_DCLOCK_FAKE)
 		return true;
-	return phc->kind == GN_DCLOCK_PHC && sys->kind == GN_DCLOCK_SYSTEM &&
-	       sys->clkid == CLOCK_REALTIME;
+	return phc->kind == GN_DCLOCK_PHC && sys->kind == GN_DCLOCK_SYSTEM;
 }
 
 static int sysoff_method(struct gn_dclock *phc, struct gn_dclock *sys,
@@ -489,7 +567,7 @@ static int sysoff_method(struct gn_dclock *phc, struct gn_dclock *sys,
 		return compare_read(phc, sys, readings, m);
 	if (phc->kind == GN_DCLOCK_FAKE)
 		return sysoff_fake(phc, sys, method, readings, m);
-	return sysoff_kernel(phc, method, readings, m);
+	return sysoff_kernel(phc, sys->clkid, method, readings, m);
 }
 
 /* sys - phc with the first method that works (remembered). */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dclock.h - the clocks the discipline reads, compares and steers: a
- * system clock (CLOCK_REALTIME through clock_adjtime), a PHC (/dev/ptpN,
+ * system clock (CLOCK_REALTIME or an auxiliary clock through
+ * clock_adjtime, CLOCK_TAI read only), a PHC (/dev/ptpN,
  * or an interface's PHC found through ethtool) or a fake clock of
  * fakeclock.h, behind one set of operations.
  *
@@ -12,7 +13,9 @@
  *
  * Comparing a PHC with the system clock tries PTP_SYS_OFFSET_PRECISE,
  * then _EXTENDED, then the basic PTP_SYS_OFFSET, then clock_gettime
- * sandwiches; the first that works is kept for that pair.
+ * sandwiches; the first that works is kept for that pair. Against
+ * another system clock than CLOCK_REALTIME only _EXTENDED (its clockid,
+ * Linux 6.11+) and the sandwiches apply.
  */
 #ifndef GN_DISCIPLINE_DCLOCK_H
 #define GN_DISCIPLINE_DCLOCK_H
@@ -55,8 +58,9 @@ struct gn_dclock {
 };
 
 /*
- * Opens a clock by name: "CLOCK_REALTIME" (or another CLOCK_* name of
- * a system clock), "/dev/ptpN", or an interface name (its PHC). With
+ * Opens a clock by name: a system clock (gn_dclock_system_id; an
+ * auxiliary clock the kernel lacks fails here), "/dev/ptpN", or an
+ * interface name (its PHC). With
  * fakes, a name the set holds opens that fake clock instead (an
  * interface name or /dev/ptpN: a fake PHC; CLOCK_*: a fake system clock).
  * 0 or a negative errno with the reason in err.
@@ -69,7 +73,17 @@ int gn_dclock_open_index(struct gn_dclock *c, int phc_index,
 void gn_dclock_open_fake(struct gn_dclock *c, struct gn_fakeclock *f);
 void gn_dclock_close(struct gn_dclock *c);
 
-/* Whether name is one of the system clock names gnomon knows. */
+/*
+ * System clocks by name (case-insensitive, as linuxptp): CLOCK_REALTIME
+ * (UTC: leap seconds, ADJ_TAI), CLOCK_AUX0..CLOCK_AUX7 (Linux 6.17's
+ * auxiliary clocks, steerable, no time scale of their own) and CLOCK_TAI
+ * (CLOCK_REALTIME plus the kernel's TAI offset: a source only, never
+ * steerable). 0 with its id (and whether it can be steered), -ENOENT for
+ * a name that is not a CLOCK_* name, -EINVAL for any other CLOCK_* name
+ * (CLOCK_MONOTONIC, CLOCK_AUX8...): clocks that nothing may synchronize.
+ */
+int gn_dclock_system_id(const char *name, clockid_t *id, bool *steerable);
+/* Whether name is a system clock that can be steered (-C, -r). */
 bool gn_dclock_is_system_name(const char *name);
 
 int gn_dclock_now(struct gn_dclock *c, int64_t *ns);
@@ -79,12 +93,12 @@ int gn_dclock_get_freq(struct gn_dclock *c, double *ppb);
 int gn_dclock_adjfreq(struct gn_dclock *c, double ppb);
 int gn_dclock_step(struct gn_dclock *c, int64_t delta_ns);
 /* Kernel leap second: +1 insert / -1 delete at the next UTC midnight, 0
- * clears (STA_INS / STA_DEL through ADJ_STATUS). Only system clocks:
- * -EOPNOTSUPP for a PHC. */
+ * clears (STA_INS / STA_DEL through ADJ_STATUS). Only CLOCK_REALTIME:
+ * -EOPNOTSUPP for a PHC or another system clock. */
 int gn_dclock_set_leap(struct gn_dclock *c, int leap);
-/* ADJ_TAI (system clocks only). */
+/* ADJ_TAI (CLOCK_REALTIME only). */
 int gn_dclock_set_tai(struct gn_dclock *c, int offset_s);
-/* Tells the kernel the clock is synchronized (clears STA_UNSYNC, sets
+/* Tells the kernel CLOCK_REALTIME is synchronized (clears STA_UNSYNC, sets
  * maxerror 0), as phc2sys does after each update of CLOCK_REALTIME. */
 int gn_dclock_set_sync(struct gn_dclock *c);
 

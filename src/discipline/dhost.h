@@ -17,8 +17,20 @@
 #include "dclock.h"
 #include "dsync.h"
 
+/*
+ * Asks the daemon of domain which interface and PHC its port has now
+ * (PORT_PROPERTIES_NP and PORT_HWCLOCK_NP). 0 with ifname and
+ * *phc_index (-1: no PHC, software time stamping), or a negative errno
+ * (no answer: nothing changes).
+ */
+typedef int (*gn_dhost_port_query_fn)(void *ctx, unsigned domain,
+				      unsigned port, char *ifname,
+				      size_t ifname_len, int *phc_index);
+
 struct gn_dhost {
 	struct gn_autocfg ac;
+	gn_dhost_port_query_fn query; /* may be NULL: PHCs never change */
+	void *query_ctx;
 	struct gn_dsync_config cfg;
 	struct gn_dlog log;
 	struct gn_fakeset *fakes;
@@ -34,6 +46,26 @@ void gn_dhost_init(struct gn_dhost *h, const struct gn_dsync_config *cfg,
  * port's PHC by its interface's fake or by PHC index. */
 int gn_dhost_open_clock(struct gn_dhost *h, unsigned c, char *err,
 			size_t errlen);
+/* Lets a port clock's PHC follow the daemon: query is asked when the
+ * clock's state changes (as phc2sys does), and gn_dhost_set_phc applied
+ * to its answer. */
+void gn_dhost_set_port_query(struct gn_dhost *h, gn_dhost_port_query_fn query,
+			     void *ctx);
+/*
+ * The daemon now says port clock c is on interface ifname with PHC
+ * phc_index. A different interface renames the clock; a different PHC
+ * is opened (a fake with the interface's name, or by index) and replaces
+ * the old one, whose servo and statistics are dropped: the sink starts
+ * over, unlocked, from the new PHC's own frequency. When the clock was
+ * a source, the servos of the other clocks start over too (keeping
+ * their frequencies): their offsets now come from another clock. A PHC
+ * index < 0
+ * (software time stamping) changes nothing. Returns 1 when the PHC was
+ * switched, 0 when not, or a negative errno when the new PHC cannot be
+ * opened (logged; the old one stays, as with phc2sys).
+ */
+int gn_dhost_set_phc(struct gn_dhost *h, unsigned c, const char *ifname,
+		     int phc_index);
 /* Reconfigures if needed, then one update of every sink that needs it.
  * Returns the number of sinks updated. */
 int gn_dhost_run(struct gn_dhost *h);

@@ -95,6 +95,16 @@ static int start_timer(struct gn_discipline *d, double interval_s)
 	return 0;
 }
 
+bool gn_discipline_config_accept(void *ctx, const char *name,
+				 const char *text, int64_t ivalue)
+{
+	(void)ctx;
+	(void)text;
+	return name && !strcmp(name, "clock_servo") &&
+	       (ivalue == GN_CFG_SERVO_NTPSHM ||
+		ivalue == GN_CFG_SERVO_REFCLOCK_SOCK);
+}
+
 struct gn_discipline *gn_discipline_open(const struct gn_config *cfg,
 					 gn_discipline_vlog_fn vlog,
 					 void *vlog_ctx, char *err,
@@ -201,6 +211,12 @@ void gn_discipline_port_state(struct gn_discipline *d, unsigned port,
 	if (d->ignored[port])
 		return;
 	if (d->known[port]) {
+		/* The daemon may have moved the port to another PHC (as
+		 * phc2sys follows PORT_HWCLOCK_NP). */
+		c = gn_ac_port_clock(&d->h.ac, (unsigned)d->ptp_dom,
+				     port + 1);
+		if (c >= 0)
+			gn_dhost_set_phc(&d->h, (unsigned)c, ifname, phc_index);
 		gn_ac_port_state(&d->h.ac, (unsigned)d->ptp_dom, port + 1,
 				 (int)st, label);
 		return;

@@ -168,8 +168,9 @@ static bool handle_leap(const struct gn_dsync_config *cfg,
 		clock_leap = gn_leap_status(ts, s->leap_set, &node_leap,
 					    &s->sync_offset_s);
 		if (s->leap_set != clock_leap) {
-			if (s->clk->is_system && cfg->kernel_leap &&
-			    steers(cfg)) {
+			/* Only CLOCK_REALTIME leaps in the kernel. */
+			if (s->clk->is_system && s->clk->is_utc &&
+			    cfg->kernel_leap && steers(cfg)) {
 				rc = gn_dclock_set_leap(s->clk, clock_leap);
 				if (rc < 0)
 					gn_dlog(log, GN_DLOG_ERR,
@@ -197,7 +198,7 @@ static bool handle_leap(const struct gn_dsync_config *cfg,
 	}
 	if (tp->utc_offset_traceable && !cfg->forced_sync_offset &&
 	    (!s->tai_known || s->utc_offset_set != s->sync_offset_s)) {
-		if (s->clk->is_system && steers(cfg))
+		if (s->clk->is_system && s->clk->is_utc && steers(cfg))
 			gn_dclock_set_tai(s->clk, s->sync_offset_s);
 		s->utc_offset_set = s->sync_offset_s;
 		s->tai_known = true;
@@ -377,7 +378,7 @@ int gn_dsync_apply(const struct gn_dsync_config *cfg, struct gn_dsync_sink *s,
 				s->clk->name, strerror(-rc));
 			goto unlock;
 		}
-		if (s->clk->is_system)
+		if (s->clk->is_system && s->clk->is_utc)
 			gn_dclock_set_sync(s->clk);
 		gn_clockcheck_set_freq(&s->check, adj);
 		break;

@@ -220,6 +220,64 @@ int gn_fakeclock_sysoff_basic(struct gn_fakeclock *f, unsigned *n,
 	return 0;
 }
 
+/* ---- external time stamps ---- */
+
+int gn_fakeclock_extts_enable(struct gn_fakeclock *f, unsigned ch, bool on)
+{
+	if (ch >= f->n_extts || ch >= 32)
+		return -EINVAL;
+	if (!f->pps_ref)
+		return -EOPNOTSUPP;
+	if (!on) {
+		f->extts_on &= ~(1u << ch);
+		return 0;
+	}
+	if (!f->extts_on)
+		f->extts_last_s = floor_div(map(f->pps_ref, gn_fakeclock_raw(f)),
+					    NS_PER_S);
+	f->extts_on |= 1u << ch;
+	return 0;
+}
+
+/* The first raw time at which ref reads v_ns or later (ref's rate is
+ * positive: its mapping is increasing). */
+static int64_t raw_at(const struct gn_fakeclock *ref, int64_t v_ns)
+{
+	long double rate = 1.0L + (long double)(ref->intrinsic_ppb +
+						 ref->freq_ppb) /
+					  1e9L;
+	int64_t raw = ref->raw_anchor_ns +
+		      (int64_t)ceill((long double)(v_ns - ref->v_anchor_ns) /
+				     rate);
+
+	/* The mapping rounds: settle on the exact first instant. */
+	while (map(ref, raw) < v_ns)
+		raw++;
+	while (map(ref, raw - 1) >= v_ns)
+		raw--;
+	return raw;
+}
+
+int gn_fakeclock_extts_next(struct gn_fakeclock *f, bool consume,
+			    int64_t *raw_ns, int64_t *ts_ns)
+{
+	int64_t s = f->extts_last_s + 1, raw;
+
+	if (!f->extts_on || !f->pps_ref)
+		return -EAGAIN;
+	for (;;) {
+		raw = raw_at(f->pps_ref, s * NS_PER_S);
+		if (raw >= f->raw_anchor_ns)
+			break;
+		s++;
+	}
+	*raw_ns = raw;
+	*ts_ns = map(f, raw);
+	if (consume)
+		f->extts_last_s = s;
+	return 0;
+}
+
 /* ---- named sets ---- */
 
 static int set_err(char *err, size_t errlen, const char *item, const char *why)
@@ -237,7 +295,7 @@ static int parse_one(struct gn_fakeset *set, const char *item, char *err,
 	long long offset;
 	double ppb = 0.0;
 	unsigned methods = 0;
-	bool ro = false, any_method = false;
+	bool ro = false, any_method = false, extts = false;
 	int index;
 
 	if (strlen(item) >= sizeof(buf))
@@ -292,6 +350,9 @@ static int parse_one(struct gn_fakeset *set, const char *item, char *err,
 				case 'n':
 					any_method = true;
 					break;
+				case 'x':
+					extts = true;
+					break;
 				default:
 					return set_err(err, errlen, item,
 						       "bad flag");
@@ -311,12 +372,29 @@ static int parse_one(struct gn_fakeset *set, const char *item, char *err,
 		f->sysoff = methods;
 	if (!strncmp(buf, "CLOCK_", 6)) {
 		f->is_system = true;
+		f->is_utc = !strcmp(buf, "CLOCK_REALTIME");
 		f->phc_index = -1;
 		f->sysoff = 0;
+		if (!strcmp(buf, "CLOCK_TAI")) {
+			f->read_only = true;
+			f->max_adj_ppb = 0.0;
+		}
 	} else if (sscanf(buf, "/dev/ptp%d", &index) == 1 && index >= 0) {
 		f->phc_index = index;
 	} else {
 		f->phc_index = 1000 + (int)set->n;
+	}
+	if (extts && f->is_system)
+		return set_err(err, errlen, item,
+			       "a system clock has no EXTTS channels");
+	if (extts) {
+		if (!set->have_pps_ref) {
+			gn_fakeclock_init_rt(&set->pps_ref, "pps", &set->base,
+					     0, 0.0);
+			set->have_pps_ref = true;
+		}
+		f->n_extts = GN_FAKE_EXTTS_CHANNELS;
+		f->pps_ref = &set->pps_ref;
 	}
 	set->n++;
 	return 0;

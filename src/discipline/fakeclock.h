@@ -43,17 +43,43 @@ struct gn_fakeclock {
 	double freq_ppb;      /* the adjustment applied */
 	double max_adj_ppb;   /* 0: not adjustable (read-only) */
 	bool read_only;	      /* refuses adjfreq and step (-EPERM) */
-	bool is_system;	      /* stands for a system clock (keeps UTC) */
+	bool is_system;	      /* stands for a system clock */
+	bool is_utc;	      /* ... CLOCK_REALTIME (keeps UTC, leaps) */
 	unsigned sysoff;      /* GN_FAKE_SYSOFF bits it answers */
 	int phc_index;	      /* -1 for a system clock */
 	/* Kernel leap emulation (system clocks). */
 	int leap_armed;	    /* +1 insert, -1 delete at the next midnight */
 	int64_t leap_at_ns; /* that midnight (clock time) */
 	int tai_offset_s;   /* ADJ_TAI */
+	/* External time stamps (a fake PHC): n_extts channels, each
+	 * stamping a pulse at every whole second of pps_ref (the "true"
+	 * time of a GNSS receiver's PPS), in this clock's time. */
+	unsigned n_extts;
+	const struct gn_fakeclock *pps_ref;
+	uint32_t extts_on;	 /* bit per enabled channel */
+	int64_t extts_last_s;	 /* pps_ref's second of the last pulse */
 	/* For tests: what was done to it. */
 	unsigned steps, adjustments, leaps_applied;
 	int64_t last_step_ns;
 };
+
+#define GN_FAKE_EXTTS_CHANNELS 2
+
+/* Enables (on) or disables EXTTS channel ch: -EINVAL beyond n_extts,
+ * -EOPNOTSUPP without a pps_ref. The first pulse after enabling is the
+ * next whole second of pps_ref. */
+int gn_fakeclock_extts_enable(struct gn_fakeclock *f, unsigned ch, bool on);
+/*
+ * The next pulse: the first whole second of pps_ref after the last one
+ * reported that falls after this clock's last adjustment (a pulse from
+ * before it would carry a stamp of the old frequency; hardware would
+ * have queued it, the emulation drops it). Its time on the raw time base
+ * in *raw_ns (the caller waits for it), the clock's stamp of it in
+ * *ts_ns. Marks it reported when consume. -EAGAIN when no channel is
+ * enabled.
+ */
+int gn_fakeclock_extts_next(struct gn_fakeclock *f, bool consume,
+			    int64_t *raw_ns, int64_t *ts_ns);
 
 /* A fake clock that reads start_ns now and runs intrinsic_ppb fast. */
 void gn_fakeclock_init(struct gn_fakeclock *f, const char *name,
@@ -93,17 +119,23 @@ int gn_fakeclock_sysoff_basic(struct gn_fakeclock *f, unsigned *n,
 /*
  * A set of fake clocks named by a specification, for the tool's and the
  * daemon's test mode: "NAME=OFFSET_NS[:FREQ_PPB[:FLAGS]],..." where NAME
- * is CLOCK_REALTIME (a fake system clock), /dev/ptpN (a fake PHC with
- * index N) or an interface name (the fake PHC of that interface, index
- * 1000 + its position). OFFSET_NS is from CLOCK_REALTIME at creation.
+ * is CLOCK_REALTIME (a fake system clock; also CLOCK_AUXn, not UTC, and
+ * CLOCK_TAI, read only), /dev/ptpN (a fake PHC with index N) or an
+ * interface name (the fake PHC of that interface, index 1000 + its
+ * position). OFFSET_NS is from CLOCK_REALTIME at creation.
  * FLAGS: r read-only; p, e, b the PTP_SYS_OFFSET methods it answers
- * (default e and b); n none of them.
+ * (default e and b); n none of them; x two EXTTS channels, whose pulses
+ * mark the whole seconds of the set's reference (pps_ref: a clock that
+ * read CLOCK_REALTIME when the set was made and runs at the raw time
+ * base's rate).
  */
 #define GN_FAKESET_MAX 16
 struct gn_fakeset {
 	struct gn_fakebase base;
 	struct gn_fakeclock clk[GN_FAKESET_MAX];
 	unsigned n;
+	struct gn_fakeclock pps_ref; /* made with the first x flag */
+	bool have_pps_ref;
 };
 int gn_fakeset_parse(struct gn_fakeset *set, const char *spec, char *err,
 		     size_t errlen);

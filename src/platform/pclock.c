@@ -342,14 +342,9 @@ int gn_pclock_adjfreq(struct gn_pclock *c, double ppb)
 	tx.modes = ADJ_FREQUENCY;
 	if (c->kind == GN_PCLOCK_SYSTEM && c->nominal_tick_us > 0) {
 		/* Whole tick steps take what the frequency cannot. */
-		double per_tick_ppb = 1e3 * (double)c->user_hz;
-		double fine = ppb;
-
-		tx.modes |= ADJ_TICK;
-		tx.tick =
-		    c->nominal_tick_us + (long)llround(ppb / per_tick_ppb);
-		fine -= per_tick_ppb * (double)(tx.tick - c->nominal_tick_us);
-		tx.freq = (long)llround(fine * SCALED_PPM_PER_PPB);
+		ppb = gn_timex_set_tick_freq(&tx, ppb, c->user_hz,
+					     c->nominal_tick_us,
+					     c->max_adj_ppb - 1e8);
 	} else {
 		tx.freq = (long)llround(ppb * SCALED_PPM_PER_PPB);
 	}
@@ -358,6 +353,29 @@ int gn_pclock_adjfreq(struct gn_pclock *c, double ppb)
 		return rc;
 	c->freq_ppb = ppb;
 	return 0;
+}
+
+double gn_timex_set_tick_freq(struct timex *tx, double ppb, long user_hz,
+			      long nominal_tick_us, double fine_max_ppb)
+{
+	double per_tick_ppb = 1e3 * (double)user_hz;
+	long dt = (long)llround(ppb / per_tick_ppb);
+	long dt_max = nominal_tick_us / 10;
+	double fine;
+
+	if (dt > dt_max)
+		dt = dt_max;
+	if (dt < -dt_max)
+		dt = -dt_max;
+	fine = ppb - per_tick_ppb * (double)dt;
+	if (fine > fine_max_ppb)
+		fine = fine_max_ppb;
+	if (fine < -fine_max_ppb)
+		fine = -fine_max_ppb;
+	tx->modes |= ADJ_TICK | ADJ_FREQUENCY;
+	tx->tick = nominal_tick_us + dt;
+	tx->freq = (long)llround(fine * SCALED_PPM_PER_PPB);
+	return per_tick_ppb * (double)dt + fine;
 }
 
 void gn_timex_setoffset(struct timex *tx, int64_t delta_ns)

@@ -61,6 +61,14 @@ struct timex;
 /* Fills tx for clock_adjtime(): a step by delta_ns (ADJ_SETOFFSET with
  * ADJ_NANO, the fraction made non-negative as the kernel requires). */
 void gn_timex_setoffset(struct timex *tx, int64_t delta_ns);
+/*
+ * The system clock's frequency ppb as whole tick steps (USER_HZ ticks of
+ * nominal_tick_us, within 10 % of it, as the kernel allows) plus a fine
+ * frequency within +-fine_max_ppb; sets tx->modes, tick and freq.
+ * Returns the frequency actually set (differs only beyond the limits).
+ */
+double gn_timex_set_tick_freq(struct timex *tx, double ppb, long user_hz,
+			      long nominal_tick_us, double fine_max_ppb);
 /* Steps the clock by delta_ns. */
 int gn_pclock_step(struct gn_pclock *c, int64_t delta_ns);
 /*

@@ -73,7 +73,10 @@ static double local_exact(const struct sim_node *n, int64_t true_ns,
 			  int64_t *ip)
 {
 	const struct sim_clock *c = &n->sc;
-	double rate_ppb = c->freq_err_ppb + c->adj_ppb;
+	/* An adjustment scales the oscillator's rate, as adjtimex and PHC
+	 * frequency adjustments do: (1 + f)(1 + adj). */
+	double rate_ppb =
+	    c->freq_err_ppb + c->adj_ppb + c->freq_err_ppb * c->adj_ppb * 1e-9;
 	double dt = (double)(true_ns - c->base_true_ns);
 	double v = c->base_frac_ns + dt + dt * rate_ppb * 1e-9 + c->noise_ns +
 		   c->wander_ppb * 1e-9 * (double)(true_ns - c->noise_t_ns);
@@ -142,7 +145,9 @@ double sim_peek_true_offset(const struct sim_node *n)
 
 double sim_freq_error(const struct sim_node *n)
 {
-	return n->sc.freq_err_ppb + n->sc.wander_ppb + n->sc.adj_ppb;
+	double f = n->sc.freq_err_ppb + n->sc.wander_ppb;
+
+	return f + n->sc.adj_ppb + f * n->sc.adj_ppb * 1e-9;
 }
 
 void sim_clock_step(struct sim_node *n, int64_t delta_ns)

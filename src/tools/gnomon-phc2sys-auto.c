@@ -272,6 +272,62 @@ static int phc_of_interface(const char *ifname)
 	return idx < 0 ? -1 : idx;
 }
 
+/*
+ * A port's state, time stamping, interface and PHC from its daemon:
+ * PORT_PROPERTIES_NP, then PORT_HWCLOCK_NP (or, from linuxptp before
+ * 4.0, which lacks it, the interface's PHC). 0, -ENODEV (no such port)
+ * or another negative errno.
+ */
+static int query_port(struct p2s_agent *a, unsigned port, int *state,
+		      int *ts, char *ifname, size_t len, int *phc)
+{
+	struct gn_mgmtc_msg m, hw;
+	int rc;
+
+	rc = p2s_agent_get(a, GN_MGMT_PORT_PROPERTIES_NP, (uint16_t)port,
+			   1000, &m);
+	if (rc)
+		return rc;
+	*state = m.data.port_properties.port_state;
+	*ts = m.data.port_properties.timestamping;
+	snprintf(ifname, len, "%.*s", (int)(len - 1),
+		 m.data.port_properties.iface);
+	rc = p2s_agent_get(a, GN_MGMT_PORT_HWCLOCK_NP, (uint16_t)port, 1000,
+			   &hw);
+	*phc = rc == 0 ? hw.data.port_hwclock.phc_index
+		       : phc_of_interface(ifname);
+	return 0;
+}
+
+/* The automatic mode's port query (gn_dhost_set_port_query): asked
+ * when a clock's state changes, so that a PHC the daemon switched (a
+ * bond failover) is followed. */
+struct p2s_agents {
+	struct p2s_agent *a;
+	unsigned n;
+};
+
+static int auto_port_query(void *ctx, unsigned domain, unsigned port,
+			   char *ifname, size_t len, int *phc)
+{
+	struct p2s_agents *ag = ctx;
+	int state, ts, rc;
+	unsigned i;
+
+	for (i = 0; i < ag->n; i++) {
+		if (ag->a[i].domain != domain || !ag->a[i].open)
+			continue;
+		rc = query_port(&ag->a[i], port, &state, &ts, ifname, len,
+				phc);
+		if (rc)
+			return rc;
+		if (ts == GN_TIMESTAMPING_SOFTWARE)
+			*phc = -1;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int auto_init_ports(struct gn_dhost *h, struct p2s_agent *a,
 			   struct p2s_settings *st, unsigned index)
 {
@@ -308,13 +364,12 @@ static int auto_init_ports(struct gn_dhost *h, struct p2s_agent *a,
 	}
 	a->last_request_ns = p2s_mono_ns();
 	for (i = 1; i <= a->number_ports; i++) {
-		struct gn_mgmtc_msg hw;
 		struct gn_fakeclock *fake;
 		char ifname[GN_AC_NAME_MAX];
 		int state, ts, phc, c;
 
-		rc = p2s_agent_get(a, GN_MGMT_PORT_PROPERTIES_NP, (uint16_t)i,
-				   1000, &m);
+		rc = query_port(a, i, &state, &ts, ifname, sizeof(ifname),
+				&phc);
 		if (rc == -ENODEV)
 			continue; /* no such port */
 		if (rc) {
@@ -322,15 +377,6 @@ static int auto_init_ports(struct gn_dhost *h, struct p2s_agent *a,
 				"failed to get port properties");
 			return rc;
 		}
-		state = m.data.port_properties.port_state;
-		ts = m.data.port_properties.timestamping;
-		snprintf(ifname, sizeof(ifname), "%.*s",
-			 (int)(sizeof(ifname) - 1),
-			 m.data.port_properties.iface);
-		rc = p2s_agent_get(a, GN_MGMT_PORT_HWCLOCK_NP, (uint16_t)i,
-				   1000, &hw);
-		phc = rc == 0 ? hw.data.port_hwclock.phc_index
-			      : phc_of_interface(ifname);
 		/* Software time stamping: nothing to discipline (unless a
 		 * test gave the interface a fake PHC). */
 		fake = gn_fakeset_find(&st->fakes, ifname);
@@ -368,6 +414,7 @@ int p2s_run_auto(struct p2s_settings *st, const char *const *uds, unsigned n,
 {
 	static struct gn_dhost h; /* large: not on the stack */
 	struct p2s_agent agents[P2S_MAX_DOMAINS];
+	struct p2s_agents ag = {.a = agents};
 	unsigned i, nagents = 0;
 	int sys_dom = -1, rc = 0, c;
 	char err[160];
@@ -397,11 +444,24 @@ int p2s_run_auto(struct p2s_settings *st, const char *const *uds, unsigned n,
 			goto out;
 		}
 	}
+	/* The system clock first: an auxiliary clock the kernel lacks is
+	 * an error before any waiting for ptp4l. */
+	for (i = 0; i < h.ac.nclk; i++) {
+		if (!h.ac.clk[i].is_sys)
+			continue;
+		rc = gn_dhost_open_clock(&h, i, err, sizeof(err));
+		if (rc) {
+			gn_dlog(&st->log, GN_DLOG_ERR, "%s", err);
+			goto out;
+		}
+	}
 	for (i = 0; i < nagents; i++) {
 		rc = auto_init_ports(&h, &agents[i], st, i);
 		if (rc)
 			goto out;
 	}
+	ag.n = nagents;
+	gn_dhost_set_port_query(&h, auto_port_query, &ag);
 	for (i = 0; i < ndst; i++) {
 		c = gn_ac_add_static_sink(&h.ac, 0, dst[i], -1);
 		if (c < 0) {
@@ -415,15 +475,6 @@ int p2s_run_auto(struct p2s_settings *st, const char *const *uds, unsigned n,
 			goto out;
 		}
 		h.ac.clk[c].phc_index = h.clk[c].phc_index;
-	}
-	for (i = 0; i < h.ac.nclk; i++) {
-		if (!h.ac.clk[i].is_sys)
-			continue;
-		rc = gn_dhost_open_clock(&h, i, err, sizeof(err));
-		if (rc) {
-			gn_dlog(&st->log, GN_DLOG_ERR, "%s", err);
-			goto out;
-		}
 	}
 
 	while (p2s_running) {

@@ -26,12 +26,19 @@
 
 #include "config.h"
 #include "dclock.h"
+#include "discipline.h"
 #include "gnomon-phc2sys.h"
 #include "log.h"
 #include "pps.h"
 #include "refclock.h"
 
 #define LONG_BASE 0x100
+/* The tool's own long options (not configuration options): external
+ * time stamps of a PHC as the source, named after ts2phc's settings. */
+#define OPT_EXTTS_CHANNEL    0x80
+#define OPT_EXTTS_PIN	     0x81
+#define OPT_EXTTS_POLARITY   0x82
+#define OPT_EXTTS_CORRECTION 0x83
 #define MAX_DST	  P2S_MAX_DST
 
 __attribute__((format(printf, 3, 0))) static void
@@ -128,13 +135,9 @@ static int arg_int(int opt, const char *s, long long *v, long long lo,
 	return 0;
 }
 
-/* Options gnomond's table knows but does not let a file set to these
- * values (they are the tool's): handled here. */
+/* What the command line gives outside the configuration. */
 struct tool_opts {
-	int servo; /* -1: from the configuration */
-	bool segment_set, sock_set;
-	long long segment;
-	const char *sock_path;
+	int servo; /* -E; -1: clock_servo of the configuration */
 };
 
 static int parse_servo(const char *s)
@@ -152,10 +155,51 @@ static int parse_servo(const char *s)
 	return -1;
 }
 
+/*
+ * -C: as phc2sys, CLOCK_REALTIME or an auxiliary clock CLOCK_AUX0..7
+ * (Linux 6.17; whether the kernel has it is checked when it is opened,
+ * so that a fake clock can stand in for it). The clock -r steers must be
+ * steerable: not CLOCK_TAI, never a PHC.
+ */
+static int check_sys_clock(const char *name)
+{
+	clockid_t id;
+	bool steerable;
+	int rc = gn_dclock_system_id(name, &id, &steerable);
+
+	if (rc == 0 && steerable)
+		return 0;
+	if (rc == 0)
+		fprintf(stderr,
+			"invalid system clock %s: it cannot be steered (it "
+			"is CLOCK_REALTIME plus the kernel's TAI offset)\n",
+			name);
+	else if (rc == -ENOENT)
+		fprintf(stderr,
+			"invalid system clock %s: not CLOCK_REALTIME or "
+			"CLOCK_AUX0..CLOCK_AUX7\n",
+			name);
+	else
+		fprintf(stderr,
+			"invalid clock %s: system clocks are CLOCK_REALTIME "
+			"and CLOCK_AUX0..CLOCK_AUX7\n",
+			name);
+	return -EINVAL;
+}
+
+static const struct option tool_long_options[] = {
+    {"extts_channel", required_argument, NULL, OPT_EXTTS_CHANNEL},
+    {"extts_pin", required_argument, NULL, OPT_EXTTS_PIN},
+    {"extts_polarity", required_argument, NULL, OPT_EXTTS_POLARITY},
+    {"extts_correction", required_argument, NULL, OPT_EXTTS_CORRECTION},
+};
+#define N_TOOL_LONG (sizeof(tool_long_options) / sizeof(tool_long_options[0]))
+
+/* Every configuration option as --NAME VALUE, then the tool's own. */
 static struct option *long_options(void)
 {
 	unsigned n = gn_config_num_options(), i;
-	struct option *lo = calloc(n + 1, sizeof(*lo));
+	struct option *lo = calloc(n + N_TOOL_LONG + 1, sizeof(*lo));
 
 	if (!lo)
 		return NULL;
@@ -164,6 +208,8 @@ static struct option *long_options(void)
 		lo[i].has_arg = required_argument;
 		lo[i].val = LONG_BASE + (int)i;
 	}
+	for (i = 0; i < N_TOOL_LONG; i++)
+		lo[n + i] = tool_long_options[i];
 	return lo;
 }
 
@@ -232,8 +278,7 @@ static int settings_from_config(struct p2s_settings *st, struct gn_config *cfg,
 static struct gn_refclock_sock sock_out;
 static struct gn_refclock_shm shm_out;
 
-static int open_output(struct p2s_settings *st, struct gn_config *cfg,
-		       const struct tool_opts *to)
+static int open_output(struct p2s_settings *st, struct gn_config *cfg)
 {
 	char err[200];
 	int rc = 0;
@@ -241,17 +286,13 @@ static int open_output(struct p2s_settings *st, struct gn_config *cfg,
 	if (st->dc.output == GN_DSYNC_SOCK) {
 		rc = gn_refclock_sock_open(
 		    &sock_out,
-		    to->sock_set ? to->sock_path
-				 : gn_config_get_string(
-				       cfg, NULL, "refclock_sock_address"),
+		    gn_config_get_string(cfg, NULL, "refclock_sock_address"),
 		    err, sizeof(err));
 		st->dc.sock = &sock_out;
 	} else if (st->dc.output == GN_DSYNC_NTPSHM) {
 		rc = gn_refclock_shm_open(
 		    &shm_out,
-		    (int)(to->segment_set
-			      ? to->segment
-			      : gn_config_get_int(cfg, NULL, "ntpshm_segment")),
+		    (int)gn_config_get_int(cfg, NULL, "ntpshm_segment"),
 		    err, sizeof(err));
 		st->dc.shm = &shm_out;
 	}
@@ -404,9 +445,18 @@ static int run_manual(struct p2s_settings *st, const char *src_name,
 				err);
 			return rc;
 		}
+		m.ndst++;
+		if (m.dst[i].is_system && m.dst[i].read_only) {
+			fprintf(stderr,
+				"%s cannot be a sink: it follows "
+				"CLOCK_REALTIME (synchronize that instead)\n"
+				"valid destination clock must be selected.\n",
+				dst[i]);
+			rc = -EINVAL;
+			goto out;
+		}
 		gn_dsync_sink_init(&m.sink[i], &m.dst[i], &st->dc);
 		using_sys |= m.dst[i].is_system;
-		m.ndst++;
 	}
 	if (src_name) {
 		rc = gn_dclock_open(&m.src, src_name, &st->fakes, err,
@@ -500,6 +550,9 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
+	/* clock_servo ntpshm / refclock_sock: the tool's, in files and
+	 * --clock_servo alike. */
+	gn_config_set_accept_hook(cfg, gn_discipline_config_accept, NULL);
 	while ((c = getopt_long(argc, argv,
 				"arC:c:d:f:s:E:P:I:S:F:R:N:O:L:M:i:u:wn:xz:l:t:"
 				"mqvh",
@@ -507,18 +560,6 @@ int main(int argc, char *argv[])
 		if (c >= LONG_BASE) {
 			const char *name = lo[c - LONG_BASE].name;
 
-			/* Servo choices and outputs that gnomond refuses in
-			 * its files are the tool's to take. */
-			if (!strcmp(name, "clock_servo")) {
-				to.servo = parse_servo(optarg);
-				if (to.servo < 0) {
-					fprintf(stderr,
-						"invalid servo name %s\n",
-						optarg);
-					goto end;
-				}
-				continue;
-			}
 			if (set_opt(cfg, name, optarg))
 				goto bad_usage;
 			continue;
@@ -531,11 +572,8 @@ int main(int argc, char *argv[])
 			rt++;
 			break;
 		case 'C':
-			if (!gn_dclock_is_system_name(optarg)) {
-				fprintf(stderr, "invalid system clock %s\n",
-					optarg);
+			if (check_sys_clock(optarg))
 				goto end;
-			}
 			sys_clock = optarg;
 			break;
 		case 'c':
@@ -606,9 +644,9 @@ int main(int argc, char *argv[])
 				goto end;
 			break;
 		case 'M':
-			if (arg_int(c, optarg, &to.segment, INT_MIN, INT_MAX))
+			if (arg_int(c, optarg, &v, INT_MIN, INT_MAX) ||
+			    set_opt(cfg, "ntpshm_segment", optarg))
 				goto end;
-			to.segment_set = true;
 			break;
 		case 'u':
 			if (arg_int(c, optarg, &stats, 0, UINT_MAX))
@@ -721,7 +759,7 @@ int main(int argc, char *argv[])
 	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (open_output(&st, cfg, &to))
+	if (open_output(&st, cfg))
 		goto end;
 	if (nuds == 0)
 		uds[nuds++] = gn_config_get_string(cfg, NULL, "uds_address");

@@ -4,9 +4,10 @@
  * scripts written for pmc keep working with gnomonctl: the table of
  * names (with pmc's own prefix matching and client-side refusals), the
  * SET argument syntax, the "sending:" lines and the response layout
- * (field names, padding, number formats), for pmc 4.x and, with
- * --compat 3, for pmc 3.1 (Debian 12). --json prints the same fields as
- * one JSON object per response instead.
+ * (field names, padding, number formats), for pmc 4.x (as in
+ * linuxptp's git after 4.4, which added EXTERNAL_GRANDMASTER_PROPERTIES_NP
+ * and PORT_CORRECTIONS_NP) and, with --compat 3, for pmc 3.1 (Debian 12).
+ * --json prints the same fields as one JSON object per response instead.
  *
  * Written from pmc's documented behaviour and observed output; no code
  * of linuxptp is in here. It must not interpret what it prints: values
@@ -29,6 +30,7 @@ enum kind {
 	K_SET,	   /* GET and SET */
 	K_NULL,	   /* NULL_MANAGEMENT: GET only, else "still todo" */
 	K_NOT_SUP, /* "sorry, X not supported yet" */
+	K_CMD,	   /* COMMAND only (ENABLE_PORT, DISABLE_PORT in pmc 4.x) */
 };
 
 struct pmc_id {
@@ -80,6 +82,7 @@ static const struct pmc_id ids4[] = {
     ID(GRANDMASTER_SETTINGS_NP, K_SET, K_SET),
     ID(SUBSCRIBE_EVENTS_NP, K_SET, K_SET),
     ID(SYNCHRONIZATION_UNCERTAIN_NP, K_SET, K_SET),
+    ID(EXTERNAL_GRANDMASTER_PROPERTIES_NP, K_SET, ABSENT),
     ID(NULL_MANAGEMENT, K_NULL, K_NULL),
     ID(CLOCK_DESCRIPTION, K_GET, K_GET),
     ID(PORT_DATA_SET, K_GET, K_GET),
@@ -87,8 +90,8 @@ static const struct pmc_id ids4[] = {
     ID(ANNOUNCE_RECEIPT_TIMEOUT, K_GET, K_GET),
     ID(LOG_SYNC_INTERVAL, K_GET, K_GET),
     ID(VERSION_NUMBER, K_GET, K_GET),
-    ID(ENABLE_PORT, K_NOT_SUP, K_NOT_SUP),
-    ID(DISABLE_PORT, K_NOT_SUP, K_NOT_SUP),
+    ID(ENABLE_PORT, K_CMD, K_NOT_SUP),
+    ID(DISABLE_PORT, K_CMD, K_NOT_SUP),
     ID(UNICAST_NEGOTIATION_ENABLE, K_NOT_SUP, K_NOT_SUP),
     ID(UNICAST_MASTER_TABLE, K_NOT_SUP, K_NOT_SUP),
     ID(UNICAST_MASTER_MAX_TABLE_SIZE, K_NOT_SUP, K_NOT_SUP),
@@ -106,6 +109,7 @@ static const struct pmc_id ids4[] = {
     ID(PORT_HWCLOCK_NP, K_GET, ABSENT),
     ID(POWER_PROFILE_SETTINGS_NP, K_SET, ABSENT),
     ID(CMLDS_INFO_NP, K_GET, ABSENT),
+    ID(PORT_CORRECTIONS_NP, K_SET, ABSENT),
 };
 #define NIDS (sizeof(ids4) / sizeof(ids4[0]))
 
@@ -250,7 +254,13 @@ static size_t get_datalen(const struct gnc *c, uint16_t id)
 	case GN_MGMT_POWER_PROFILE_SETTINGS_NP:
 		len = 16;
 		break;
-	default:
+	case GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP:
+		len = 10;
+		break;
+	case GN_MGMT_PORT_CORRECTIONS_NP:
+		len = 24;
+		break;
+	default: /* CMLDS_INFO_NP too: pmc sends it empty */
 		break;
 	}
 	return v4 ? len + len % 2 : len;
@@ -261,6 +271,38 @@ static int send_get(struct gnc *c, uint16_t id)
 	uint8_t zeros[300] = {0};
 
 	return gnc_send(c, GN_MGMT_GET, id, zeros, get_datalen(c, id));
+}
+
+/* "123456.fffe.780102" into 8 octets; -1 if it is not one. */
+static int parse_cid(const char *s, uint8_t *id)
+{
+	unsigned v[8];
+	int n = 0;
+
+	if (sscanf(s, "%2x%2x%2x.%2x%2x.%2x%2x%2x%n", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7], &n) != 8 ||
+	    s[n] != '\0')
+		return -1;
+	for (n = 0; n < 8; n++)
+		id[n] = (uint8_t)v[n];
+	return 0;
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static int64_t get_le64s(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return (int64_t)v;
 }
 
 /* pmc's SET syntax: "SET NAME value..." parsed after the first two
@@ -276,7 +318,7 @@ static void do_set(struct gnc *c, size_t i, const char *str)
 	short ss;
 	unsigned char uc[3];
 	char on[4][4];
-	char text[16];
+	char text[16], cid[19];
 	uint64_t u64;
 
 	memset(data, 0, sizeof(data));
@@ -442,6 +484,33 @@ static void do_set(struct gnc *c, size_t i, const char *str)
 		gn_put32(data + 12, u[2]);
 		gnc_send(c, GN_MGMT_SET, id, data, 16);
 		return;
+	case GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP:
+		memset(cid, 0, sizeof(cid));
+		if (sscanf(str, " %*s %*s gmIdentity %18s stepsRemoved %hu ",
+			   cid, &us) != 2 ||
+		    parse_cid(cid, data)) {
+			fprintf(stderr, "%s SET needs 2 values\n", name);
+			return;
+		}
+		gn_put16(data + 8, us);
+		gnc_send(c, GN_MGMT_SET, id, data, 10);
+		return;
+	case GN_MGMT_PORT_CORRECTIONS_NP: {
+		long long v[3];
+
+		if (sscanf(str,
+			   " %*s %*s egressLatency %lld ingressLatency %lld "
+			   "delayAsymmetry %lld ",
+			   &v[0], &v[1], &v[2]) != 3) {
+			fprintf(stderr, "%s SET needs 3 values\n", name);
+			return;
+		}
+		/* scaled ns, little-endian as linuxptp sends them */
+		for (cnt = 0; cnt < 3; cnt++)
+			put_le64(data + 8 * cnt, (uint64_t)v[cnt] << 16);
+		gnc_send(c, GN_MGMT_SET, id, data, 24);
+		return;
+	}
 	default:
 		return;
 	}
@@ -508,6 +577,13 @@ int gnc_pmc_command(struct gnc *c, const char *str)
 			do_set(c, (size_t)idx, str);
 		else
 			fprintf(stderr, "%s only allows GET or SET\n",
+				ids4[idx].name);
+		break;
+	case K_CMD:
+		if (action == GN_MGMT_COMMAND)
+			gnc_send(c, GN_MGMT_COMMAND, ids4[idx].id, NULL, 0);
+		else
+			fprintf(stderr, "%s only allows COMMAND\n",
 				ids4[idx].name);
 		break;
 	case K_NULL:
@@ -1040,6 +1116,40 @@ static bool show_body(struct gnc *c, struct out *o, uint16_t id,
 		field(o, "totalTimeInaccuracy", U(gn_get32(d + 12)), "%u",
 		      gn_get32(d + 12));
 		break;
+	case GN_MGMT_CMLDS_INFO_NP: {
+		int64_t mld = (int64_t)gn_get64(d) >> 16; /* as pmc prints */
+
+		NEED(16);
+		o->width = 24;
+		field(o, "meanLinkDelay", U(mld), "%" PRId64, mld);
+		field(o, "scaledNeighborRateRatio", U((int32_t)gn_get32(d + 8)),
+		      "%" PRId32, (int32_t)gn_get32(d + 8));
+		field(o, "as_capable", U(gn_get32(d + 12)), "%" PRIu32,
+		      gn_get32(d + 12));
+		break;
+	}
+	case GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP:
+		NEED(10);
+		o->width = 13;
+		cid_str(d, s1, sizeof(s1));
+		field(o, "gmIdentity", NULL, "%s", s1);
+		field(o, "stepsRemoved", U(gn_get16(d + 8)), "%hu",
+		      gn_get16(d + 8));
+		break;
+	case GN_MGMT_PORT_CORRECTIONS_NP: {
+		static const char *const nm[] = {
+		    "egressLatency", "ingressLatency", "delayAsymmetry"};
+
+		NEED(24);
+		o->width = 15;
+		for (int k = 0; k < 3; k++) {
+			int64_t v = get_le64s(d + 8 * k) >> 16;
+
+			/* pmc ends each of these lines with a blank */
+			field(o, nm[k], U(v), "%" PRId64 " ", v);
+		}
+		break;
+	}
 	case GN_MGMT_SERVO_STATUS_NP: {
 		union gn_mgmt_data md;
 

@@ -14,7 +14,10 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "discipline.h"
@@ -139,11 +142,119 @@ static void test_gm_then_slave(void **state)
 	gn_config_destroy(cfg);
 }
 
+/* The daemon moves a port to another PHC: the discipline follows. */
+static void test_phc_switch(void **state)
+{
+	struct gn_discipline *d;
+	struct gn_config *cfg;
+	char err[256];
+	long long off;
+
+	(void)state;
+	dt_log_init(&lg);
+	cfg = make_cfg("auto_rr", "CLOCK_REALTIME=0,/dev/ptp3=5000000,"
+				  "/dev/ptp4=-7000000");
+	d = gn_discipline_open(cfg, dt_vlog, &lg, err, sizeof(err));
+	assert_non_null(d);
+	gn_discipline_port_state(d, 0, "eth0", 3, GN_PS_SLAVE);
+	ticks(d, 2);
+	assert_int_equal(gn_discipline_last_offset(d, "CLOCK_REALTIME", &off),
+			 0);
+	assert_true(llabs(off + 5000000) < 100000); /* sys - ptp3 */
+	gn_discipline_port_state(d, 0, "eth0", 4, GN_PS_LISTENING);
+	assert_true(dt_find(&lg, 0, "eth0: PHC changed from 3 to 4") >= 0);
+	/* Back to SLAVE: the system clock now follows PHC 4, its servo
+	 * started over. */
+	gn_discipline_port_state(d, 0, "eth0", 4, GN_PS_SLAVE);
+	ticks(d, 1);
+	assert_int_equal(gn_discipline_last_offset(d, "CLOCK_REALTIME", &off),
+			 0);
+	assert_true(llabs(off - 7000000) < 100000); /* sys - ptp4 */
+	assert_true(dt_find_sub(&lg, 0, "CLOCK_REALTIME phc offset   700") >=
+		    0);
+	assert_non_null(strstr(lg.line[lg.n - 1], " s0 freq"));
+	gn_discipline_close(d);
+	gn_config_destroy(cfg);
+}
+
+/* A -f file of gnomon-phc2sys with clock_servo VALUE: what the parser
+ * says with and without the tool's hook. */
+static int read_servo_file(const char *value, bool hook, int64_t *servo,
+			   char *err, size_t errlen)
+{
+	char path[] = "/tmp/gn_test_discipline_XXXXXX";
+	struct gn_config *cfg = gn_config_create();
+	FILE *fp;
+	int fd, rc;
+
+	assert_non_null(cfg);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fprintf(fp, "[global]\nclock_servo %s\nntpshm_segment 3\n", value);
+	fclose(fp);
+	if (hook)
+		gn_config_set_accept_hook(cfg, gn_discipline_config_accept,
+					  NULL);
+	rc = gn_config_read(cfg, path, err, errlen);
+	if (rc == 0) {
+		*servo = gn_config_get_int(cfg, NULL, "clock_servo");
+		assert_int_equal(gn_config_get_int(cfg, NULL, "ntpshm_segment"),
+				 3);
+	}
+	unlink(path);
+	gn_config_destroy(cfg);
+	return rc;
+}
+
+static void test_config_hook(void **state)
+{
+	char err[GN_CONFIG_ERR_MAX];
+	int64_t servo = -1;
+
+	(void)state;
+	/* gnomond (no hook): the NTP outputs are not its PTP servos. */
+	assert_int_equal(read_servo_file("ntpshm", false, &servo, err,
+					 sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, ":2: option 'clock_servo': value 'ntpshm' "
+				    "not supported yet"));
+	assert_int_equal(read_servo_file("refclock_sock", false, &servo, err,
+					 sizeof(err)),
+			 -EINVAL);
+	/* gnomon-phc2sys's hook takes them from the file. */
+	assert_int_equal(
+	    read_servo_file("ntpshm", true, &servo, err, sizeof(err)), 0);
+	assert_int_equal(servo, GN_CFG_SERVO_NTPSHM);
+	assert_int_equal(read_servo_file("REFCLOCK_SOCK", true, &servo, err,
+					 sizeof(err)),
+			 0);
+	assert_int_equal(servo, GN_CFG_SERVO_REFCLOCK_SOCK);
+	/* and nothing else: nullf stays unsupported, bad names bad. */
+	assert_int_equal(
+	    read_servo_file("nullf", true, &servo, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "value 'nullf' not supported yet"));
+	assert_int_equal(
+	    read_servo_file("pid", true, &servo, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "bad value 'pid'"));
+	/* The hook only widens enumerated values of clock_servo. */
+	assert_false(gn_discipline_config_accept(NULL, "discipline_servo",
+						 "ntpshm",
+						 GN_CFG_SERVO_NTPSHM));
+	assert_false(gn_discipline_config_accept(NULL, "clock_servo", "nullf",
+						 GN_CFG_SERVO_NULLF));
+	assert_true(gn_discipline_config_accept(NULL, "clock_servo", "ntpshm",
+						GN_CFG_SERVO_NTPSHM));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_off_and_errors),
 	    cmocka_unit_test(test_gm_then_slave),
+	    cmocka_unit_test(test_phc_switch),
+	    cmocka_unit_test(test_config_hook),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,6 +88,7 @@ static void pair_init(struct pair *x, unsigned methods)
 	gn_fakeclock_init(&x->fs, "CLOCK_REALTIME", &x->b.fb, 5000000000LL,
 			  0.0);
 	x->fs.is_system = true;
+	x->fs.is_utc = true;
 	gn_fakeclock_init(&x->fp, "/dev/ptp7", &x->b.fb, 1000000000LL, 0.0);
 	x->fp.phc_index = 7;
 	x->fp.sysoff = methods;
@@ -162,6 +163,7 @@ static void test_best_of_n_with_jitter(void **state)
 	gn_fakeclock_init(&x.fs, "CLOCK_REALTIME", &x.b.fb, 5000000000LL, 0);
 	x.fs.raw_anchor_ns = 0;
 	x.fs.is_system = true;
+	x.fs.is_utc = true;
 	gn_fakeclock_init(&x.fp, "/dev/ptp7", &x.b.fb, 1000000000LL, 0);
 	x.fp.raw_anchor_ns = 0;
 	x.fp.sysoff = GN_FAKE_SYSOFF(GN_SYSOFF_EXTENDED);
@@ -216,6 +218,7 @@ static void test_fake_kernel_leap(void **state)
 	gn_fakeclock_init(&f, "CLOCK_REALTIME", &b.fb,
 			  17167 * DAY_NS - 500000000LL, 0.0);
 	f.is_system = true;
+	f.is_utc = true;
 	gn_dclock_open_fake(&c, &f);
 	assert_int_equal(gn_dclock_set_leap(&c, 1), 0);
 	assert_int_equal(f.leap_at_ns, 17167 * DAY_NS);
@@ -235,6 +238,7 @@ static void test_fake_kernel_leap(void **state)
 	gn_fakeclock_init(&f, "CLOCK_REALTIME", &b.fb,
 			  17167 * DAY_NS - 1500000000LL, 0.0);
 	f.is_system = true;
+	f.is_utc = true;
 	b.raw = 0;
 	f.raw_anchor_ns = 0;
 	assert_int_equal(gn_fakeclock_set_leap(&f, -1), 0);

@@ -55,6 +55,7 @@ static void rig_init(struct rig *r, int64_t utc_ns, int64_t s_error_ns,
 	gn_fakeclock_init(&r->fs, "CLOCK_REALTIME", &r->b.fb,
 			  utc_ns + s_error_ns, s_ppb);
 	r->fs.is_system = true;
+	r->fs.is_utc = true;
 	gn_dclock_open_fake(&r->p, &r->fp);
 	gn_dclock_open_fake(&r->s, &r->fs);
 	gn_dsync_config_default(&r->cfg);

@@ -13,7 +13,11 @@
 # read-only socket must be refused; a SUBSCRIBE_EVENTS_NP subscriber must
 # receive port-state notifications. What pmc 3.1.1 cannot send (GET
 # PORT_HWCLOCK_NP, COMMAND DISABLE_PORT/ENABLE_PORT) goes through
-# mgmt_raw.pl (one raw 1588 management message).
+# mgmt_raw.pl (one raw 1588 management message); the ids of linuxptp 4.x
+# (alternate time offsets, power profile, CMLDS info, port corrections,
+# external grandmaster, unicast master table) through gnomonctl, whose
+# output is pmc 4.x's. PORT_PROPERTIES_NP and PORT_HWCLOCK_NP are
+# refused on the read-only socket, as ptp4l refuses them.
 set -u
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
@@ -287,6 +291,96 @@ check "SET over the read-only socket: MANAGEMENT_ERROR_STATUS" \
 	"$(grep -c 'MANAGEMENT_ERROR_STATUS' <<<"$o")" 1
 o=$(get "$NS_A" "$MUDS" PRIORITY1)
 check "priority1 unchanged after the refused SET" "$(field "$o" priority1)" 120
+
+echo "== GETs that linuxptp keeps to its read-write socket"
+o=$(get "$NS_A" "$IT_WORK/master.ro.uds" PORT_PROPERTIES_NP)
+check "PORT_PROPERTIES_NP over the read-only socket: MANAGEMENT_ERROR_STATUS" \
+	"$(grep -c 'RESPONSE MANAGEMENT_ERROR_STATUS' <<<"$o")" 1
+o=$(get "$NS_A" "$IT_WORK/master.ro.uds" PORT_DATA_SET)
+check "PORT_DATA_SET over the read-only socket still answered" \
+	"$(field "$o" portState)" MASTER
+
+echo "== linuxptp 4.x ids, through gnomonctl (pmc 4.x output)"
+CTL=$(cd "$(dirname "$GNOMOND")/../tools" 2>/dev/null && pwd)/gnomonctl
+[ -x "$CTL" ] || it_die "no gnomonctl beside gnomond ($CTL)"
+ctl() { # NS SOCKET COMMAND...
+	local ns=$1 uds=$2
+	shift 2
+	ip netns exec "$ns" timeout 10 "$CTL" -u -b 0 -d "$DOM" -s "$uds" \
+		-i "$IT_WORK/ctl.sock" "$@" 2>&1
+}
+o=$(ctl "$NS_A" "$IT_WORK/master.ro.uds" "GET PORT_HWCLOCK_NP")
+check "PORT_HWCLOCK_NP over the read-only socket: MANAGEMENT_ERROR_STATUS" \
+	"$(grep -c 'RESPONSE MANAGEMENT_ERROR_STATUS' <<<"$o")" 1
+o=$(ctl "$NS_A" "$MUDS" "GET UNICAST_MASTER_TABLE_NP")
+check "UNICAST_MASTER_TABLE_NP actual_table_size" "$(field "$o" actual_table_size)" 0
+o=$(ctl "$NS_B" "$SUDS" "GET CMLDS_INFO_NP")
+check "slave CMLDS_INFO_NP meanLinkDelay (E2E)" "$(field "$o" meanLinkDelay)" 0
+check "slave CMLDS_INFO_NP scaledNeighborRateRatio" "$(field "$o" scaledNeighborRateRatio)" 0
+check "slave CMLDS_INFO_NP as_capable" "$(field "$o" as_capable)" 1
+o=$(ctl "$NS_A" "$MUDS" "GET POWER_PROFILE_SETTINGS_NP")
+check "POWER_PROFILE_SETTINGS_NP version (none)" "$(field "$o" version)" 0
+check "POWER_PROFILE_SETTINGS_NP totalTimeInaccuracy" "$(field "$o" totalTimeInaccuracy)" 4294967295
+o=$(ctl "$NS_A" "$MUDS" "SET POWER_PROFILE_SETTINGS_NP version 1 grandmasterID 0x2a grandmasterTimeInaccuracy 50 networkTimeInaccuracy 60 totalTimeInaccuracy 110")
+check "SET POWER_PROFILE_SETTINGS_NP grandmasterID" "$(field "$o" grandmasterID)" 0x002a
+o=$(ctl "$NS_A" "$MUDS" "GET POWER_PROFILE_SETTINGS_NP")
+check "GET POWER_PROFILE_SETTINGS_NP version after SET" "$(field "$o" version)" 1
+check "GET POWER_PROFILE_SETTINGS_NP networkTimeInaccuracy after SET" "$(field "$o" networkTimeInaccuracy)" 60
+o=$(ctl "$NS_A" "$MUDS" "GET PORT_CORRECTIONS_NP")
+check "PORT_CORRECTIONS_NP delayAsymmetry" "$(field "$o" delayAsymmetry)" 0
+o=$(ctl "$NS_A" "$MUDS" "SET PORT_CORRECTIONS_NP egressLatency 7 ingressLatency -8 delayAsymmetry 9")
+check "SET PORT_CORRECTIONS_NP ingressLatency" "$(field "$o" ingressLatency)" -8
+o=$(ctl "$NS_A" "$MUDS" "GET PORT_CORRECTIONS_NP")
+check "GET PORT_CORRECTIONS_NP egressLatency after SET" "$(field "$o" egressLatency)" 7
+check "GET PORT_CORRECTIONS_NP delayAsymmetry after SET" "$(field "$o" delayAsymmetry)" 9
+ctl "$NS_A" "$MUDS" "SET PORT_CORRECTIONS_NP egressLatency 0 ingressLatency 0 delayAsymmetry 0" >/dev/null
+o=$(ctl "$NS_A" "$MUDS" "GET ALTERNATE_TIME_OFFSET_ENABLE")
+check "ALTERNATE_TIME_OFFSET_ENABLE keyField" "$(field "$o" keyField)" 0
+check "ALTERNATE_TIME_OFFSET_ENABLE enable" "$(field "$o" enable)" 0
+o=$(ctl "$NS_A" "$MUDS" "SET ALTERNATE_TIME_OFFSET_PROPERTIES keyField 0 currentOffset 3600 jumpSeconds -3600 timeOfNextJump 6000000000")
+check "SET ALTERNATE_TIME_OFFSET_PROPERTIES jumpSeconds" "$(field "$o" jumpSeconds)" -3600
+o=$(ctl "$NS_A" "$MUDS" "SET ALTERNATE_TIME_OFFSET_NAME keyField 0 displayName CET")
+check "SET ALTERNATE_TIME_OFFSET_NAME displayName" "$(field "$o" displayName)" CET
+o=$(ctl "$NS_A" "$MUDS" "GET ALTERNATE_TIME_OFFSET_PROPERTIES" "GET ALTERNATE_TIME_OFFSET_NAME")
+check "GET ALTERNATE_TIME_OFFSET_PROPERTIES currentOffset after SET" "$(field "$o" currentOffset)" 3600
+check "GET ALTERNATE_TIME_OFFSET_PROPERTIES timeOfNextJump after SET" "$(field "$o" timeOfNextJump)" 6000000000
+check "GET ALTERNATE_TIME_OFFSET_NAME displayName after SET" "$(field "$o" displayName)" CET
+o=$(ctl "$NS_A" "$MUDS" "SET ALTERNATE_TIME_OFFSET_ENABLE keyField 7 enable 1")
+check "SET ALTERNATE_TIME_OFFSET_ENABLE of key 7 (of 0..3): MANAGEMENT_ERROR_STATUS" \
+	"$(grep -c 'RESPONSE MANAGEMENT_ERROR_STATUS' <<<"$o")" 1
+# EXTERNAL_GRANDMASTER_PROPERTIES_NP: the master announces another
+# grandmaster and stepsRemoved; the slave sees both, then the master's
+# own identity again once it is set back to zeros.
+EXT=123456.7890.abcdef
+o=$(ctl "$NS_A" "$MUDS" "SET EXTERNAL_GRANDMASTER_PROPERTIES_NP gmIdentity $EXT stepsRemoved 5")
+check "SET EXTERNAL_GRANDMASTER_PROPERTIES_NP gmIdentity" "$(field "$o" gmIdentity)" "$EXT"
+o=$(get "$NS_A" "$MUDS" CURRENT_DATA_SET)
+check "master stepsRemoved (external grandmaster's)" "$(field "$o" stepsRemoved)" 5
+ok=1
+for _ in $(seq 1 50); do
+	o=$(get "$NS_B" "$SUDS" PARENT_DATA_SET)
+	[ "$(field "$o" grandmasterIdentity)" = "$EXT" ] && ok=0 && break
+	sleep 0.1
+done
+check_true "slave grandmasterIdentity becomes the external one within 5 s" $ok \
+	"$(field "$o" grandmasterIdentity)"
+o=$(get "$NS_B" "$SUDS" CURRENT_DATA_SET)
+check "slave stepsRemoved behind the external grandmaster" "$(field "$o" stepsRemoved)" 6
+TEXT=$(it_monotonic)
+ctl "$NS_A" "$MUDS" "SET EXTERNAL_GRANDMASTER_PROPERTIES_NP gmIdentity 000000.0000.000000 stepsRemoved 0" >/dev/null
+ok=1
+for _ in $(seq 1 50); do
+	o=$(get "$NS_B" "$SUDS" PARENT_DATA_SET)
+	[ "$(field "$o" grandmasterIdentity)" = "$MID" ] && ok=0 && break
+	sleep 0.1
+done
+check_true "slave grandmasterIdentity back to the master's within 5 s" $ok \
+	"$(field "$o" grandmasterIdentity)"
+# A new grandmaster re-calibrates the slave: wait for SLAVE again.
+it_wait_line_after "$SLOG" "to SLAVE on" "$TEXT" 20 ||
+	it_die "slave: not SLAVE again within 20 s of the grandmaster's return"
+o=$(get "$NS_B" "$SUDS" CURRENT_DATA_SET)
+check "slave stepsRemoved back to 1" "$(field "$o" stepsRemoved)" 1
 
 echo "== SUBSCRIBE_EVENTS_NP: port state notifications"
 # pmc in interactive mode reads its commands from a fifo that this shell

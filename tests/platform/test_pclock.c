@@ -373,6 +373,50 @@ static void test_leap_arguments(void **state)
 	gn_pclock_close(&c);
 }
 
+/* --- the system clock's tick + frequency split --- */
+
+static void test_tick_freq_split(void **state)
+{
+	struct timex tx;
+	double set;
+
+	(void)state;
+	/* USER_HZ 100: one tick microsecond is 100 ppm (1e5 ppb). 90 ppm
+	 * rounds to 1 tick (+100 ppm) and -10 ppm of fine frequency
+	 * (-10 * 65536 scaled ppm). */
+	memset(&tx, 0, sizeof(tx));
+	set = gn_timex_set_tick_freq(&tx, 90000.0, 100, 10000, 500000.0);
+	assert_int_equal(tx.tick, 10001);
+	assert_int_equal(tx.freq, -10 * 65536);
+	assert_true(set == 90000.0);
+	assert_true(tx.modes == (ADJ_TICK | ADJ_FREQUENCY));
+	/* +9 %: 900 tick steps, no fine part. */
+	memset(&tx, 0, sizeof(tx));
+	set = gn_timex_set_tick_freq(&tx, 9e7, 100, 10000, 500000.0);
+	assert_int_equal(tx.tick, 10900);
+	assert_int_equal(tx.freq, 0);
+	/* The limit, 10 % + 500 ppm: 1005 ticks would be refused by the
+	 * kernel (tick > 11000); the tick stops at +1000, the frequency
+	 * takes 500 ppm. */
+	memset(&tx, 0, sizeof(tx));
+	set = gn_timex_set_tick_freq(&tx, 100500000.0, 100, 10000, 500000.0);
+	assert_int_equal(tx.tick, 11000);
+	assert_int_equal(tx.freq, 500 * 65536);
+	assert_true(set == 100500000.0);
+	/* Beyond it, and negative: clamped to what can be set. */
+	memset(&tx, 0, sizeof(tx));
+	set = gn_timex_set_tick_freq(&tx, -2e8, 100, 10000, 500000.0);
+	assert_int_equal(tx.tick, 9000);
+	assert_int_equal(tx.freq, -500 * 65536);
+	assert_true(set == -100500000.0);
+	/* USER_HZ 1000: a tick microsecond is 1000 ppm. */
+	memset(&tx, 0, sizeof(tx));
+	set = gn_timex_set_tick_freq(&tx, 1700000.0, 1000, 1000, 500000.0);
+	assert_int_equal(tx.tick, 1002);
+	assert_int_equal(tx.freq, -300 * 65536);
+	assert_true(set == 1700000.0);
+}
+
 /* --- the system clock, read only --- */
 
 static void test_system_clock_read_only_views(void **state)
@@ -434,6 +478,7 @@ static void test_phc_missing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tick_freq_split),
 	    cmocka_unit_test(test_map_ten_days_50ppm),
 	    cmocka_unit_test(test_map_fractional_ppb),
 	    cmocka_unit_test(test_map_monotonic_and_clamped),

@@ -122,7 +122,7 @@ static const struct int_default int_defaults[] = {
     {"clockAccuracy", 254},
     {"clockClass", 248},
     {"clock_class_threshold", 248},
-    {"clock_servo", GN_CFG_SERVO_PI},
+    {"clock_servo", GN_CFG_SERVO_KALMAN},
     {"clock_type", GN_CFG_CLOCK_OC},
     {"cmlds.domainNumber", 0},
     {"cmlds.majorSdoId", 2},
@@ -1414,7 +1414,8 @@ static void test_map_defaults(void **state)
 	gn_clock_config_default(&dc);
 	gn_port_config_default(&dp);
 	/* linuxptp's defaults map onto the core's defaults, except what
-	 * ptp4l's defaults add: hardware stamping. */
+	 * ptp4l's defaults add, hardware stamping, and gnomond's servo:
+	 * kalman with its robust-mean delay filter over 64 samples. */
 	assert_int_equal(cc.domain, 0);
 	assert_int_equal(cc.priority1, 128);
 	assert_int_equal(cc.quality.clock_class, 248);
@@ -1427,11 +1428,18 @@ static void test_map_defaults(void **state)
 	assert_true(cc.servo.hw_stamping);
 	cc.hw_stamping = dc.hw_stamping;
 	cc.servo.hw_stamping = dc.servo.hw_stamping;
+	assert_int_equal(cc.servo.type, GN_SERVO_KALMAN);
+	assert_int_equal(dc.servo.type, GN_SERVO_PI);
+	cc.servo.type = dc.servo.type;
 	assert_memory_equal(&cc, &dc, sizeof(cc));
 	assert_string_equal(pc.name, "eth0");
 	assert_int_equal(pc.timestamping, GN_TIMESTAMPING_HARDWARE);
+	assert_int_equal(pc.delay_filter, GN_FILTER_ROBUST_MEAN);
+	assert_int_equal(pc.delay_filter_length, 64);
 	memcpy(dp.name, pc.name, sizeof(dp.name));
 	dp.timestamping = pc.timestamping;
+	dp.delay_filter = pc.delay_filter;
+	dp.delay_filter_length = pc.delay_filter_length;
 	assert_memory_equal(&pc, &dp, sizeof(pc));
 	gn_config_destroy(cfg);
 }
@@ -1617,6 +1625,19 @@ static void test_map_checks(void **state)
 		    gn_config_port(cfg, "eth0", &kp, err, sizeof(err)), 0);
 		assert_int_equal(kp.delay_filter, GN_FILTER_MOVING_MEDIAN);
 		assert_int_equal(kp.delay_filter_length, 10);
+		assert_int_equal(gn_config_clock(cfg, &kc, err, sizeof(err)),
+				 0);
+		assert_int_equal(kc.servo.type, GN_SERVO_PI);
+		gn_config_destroy(cfg);
+		/* Nothing said: kalman, the default, with its filter. */
+		cfg = parse_ok("[global]\n[eth0]\n");
+		assert_int_equal(gn_config_clock(cfg, &kc, err, sizeof(err)),
+				 0);
+		assert_int_equal(kc.servo.type, GN_SERVO_KALMAN);
+		assert_int_equal(
+		    gn_config_port(cfg, "eth0", &kp, err, sizeof(err)), 0);
+		assert_int_equal(kp.delay_filter, GN_FILTER_ROBUST_MEAN);
+		assert_int_equal(kp.delay_filter_length, 64);
 		gn_config_destroy(cfg);
 		cfg = parse_ok("[global]\nclock_servo kalman\n"
 			       "delay_filter_length 20\n[eth0]\n");

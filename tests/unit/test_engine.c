@@ -1126,6 +1126,427 @@ static void test_management(void **state)
 	free_sim(s);
 }
 
+/* The reply's dataField length (TLV length minus managementId). */
+static size_t reply_data_len(const struct replies *r, int i)
+{
+	return (size_t)r->m[i].tlv[0].length - 2;
+}
+
+/* SET id to one port (or the clock) with d encoded; the reply count. */
+static int set_data(struct gn_clock *c, uint16_t id, uint16_t port,
+		    const union gn_mgmt_data *d, struct replies *r)
+{
+	uint8_t buf[64];
+	int n = gn_mgmt_encode(id, d, buf, sizeof(buf));
+
+	assert_true(n > 0);
+	return mgmt_req(c, GN_MGMT_SET, id, port, buf, (uint16_t)n, false, r);
+}
+
+/*
+ * The ids linuxptp-testsuite's 20-pmc asks for beyond the data sets, with
+ * ptp4l's defaults, settable members and refusals: alternate time
+ * offsets (keyed), power profile, CMLDS info, port corrections,
+ * external grandmaster, the empty unicast master table, the service
+ * counters, and the GETs linuxptp keeps to its read-write socket.
+ */
+static void test_management_testsuite_ids(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(16);
+	int gm = add_clock(s, "gm", 100, 1, false);
+	int bc = add_clock(s, "bc", 128, 2, false);
+	int s1 = sim_add_segment(s, 10 * US), s2 = sim_add_segment(s, 10 * US);
+	static const uint8_t key3[2] = {3, 0}, key4[2] = {4, 0};
+	static const uint8_t zeros16[16];
+	static const uint8_t ext_id[8] = {0x12, 0x34, 0x56, 0x78,
+					  0x90, 0xab, 0xcd, 0xef};
+	struct gn_clock *c, *g;
+	struct replies r;
+	union gn_mgmt_data d;
+	uint8_t raw[2];
+	int k;
+
+	req_domain = 0;
+	sim_connect(s, s1, gm, 0);
+	sim_connect(s, s1, bc, 0);
+	sim_connect(s, s2, bc, 1);
+	sim_start(s);
+	sim_run_until(s, 40 * S);
+	c = &s->nodes[bc].clock;
+	g = &s->nodes[gm].clock;
+	assert_int_equal(c->ports[0].ds.state, GN_PS_SLAVE);
+	assert_int_equal(c->ports[1].ds.state, GN_PS_MASTER);
+
+	/* UNICAST_MASTER_TABLE_NP: per port, actual_table_size 0 alone. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET,
+				  GN_MGMT_UNICAST_MASTER_TABLE_NP, 0xFFFF, NULL,
+				  0, false, &r),
+			 2);
+	for (k = 0; k < 2; k++) {
+		reply_data(&r, k, GN_MGMT_UNICAST_MASTER_TABLE_NP, &d);
+		assert_int_equal(reply_data_len(&r, k), 2);
+		assert_int_equal(d.unicast_master_table.count, 0);
+		assert_int_equal(r.m[k].h.source.port, k + 1);
+	}
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_UNICAST_MASTER_TABLE_NP, 1, zeros16, 2,
+		 false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+
+	/* ALTERNATE_TIME_OFFSET_*: a GET without data is about key 0, and
+	 * pmc's zero-filled GET too; nothing is enabled or named. */
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 0xFFFF,
+		 NULL, 0, false, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.m[0].h.source.port, 0);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, &d);
+	assert_int_equal(d.ato_enable.key, 0);
+	assert_int_equal(d.ato_enable.enable, 0);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, 0xFFFF,
+		 zeros16, 2, false, &r);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, &d);
+	assert_int_equal(reply_data_len(&r, 0), 2);
+	assert_int_equal(d.ato_name.key, 0);
+	assert_int_equal(d.ato_name.name.len, 0);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES,
+		 0xFFFF, zeros16, 16, false, &r);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, &d);
+	assert_int_equal(d.ato_properties.current_offset_s, 0);
+	assert_int_equal(d.ato_properties.jump_seconds_s, 0);
+	assert_true(d.ato_properties.time_of_next_jump_s == 0);
+
+	/* SET key 3: the answer carries key 3; key 0 stays off. */
+	memset(&d, 0, sizeof(d));
+	d.ato_enable.key = 3;
+	d.ato_enable.enable = 1;
+	assert_int_equal(
+	    set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 0, &d, &r), 1);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, &d);
+	assert_int_equal(d.ato_enable.key, 3);
+	assert_int_equal(d.ato_enable.enable, 1);
+	assert_true(c->alt_time[3].enabled);
+	assert_false(c->alt_time[0].enabled);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 0, key3,
+		 2, false, &r);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, &d);
+	assert_int_equal(d.ato_enable.key, 3);
+	assert_int_equal(d.ato_enable.enable, 1);
+	/* Key 0xFF sets every key; keys 4..0xFE do not exist. */
+	raw[0] = 0xFF;
+	raw[1] = 1;
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 0, raw,
+		 2, false, &r);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, &d);
+	assert_int_equal(d.ato_enable.key, 0xFF);
+	assert_int_equal(d.ato_enable.enable, 1);
+	for (k = 0; k < GN_ALT_TIME_OFFSETS; k++)
+		assert_true(c->alt_time[k].enabled);
+	raw[0] = 4;
+	raw[1] = 0;
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 0, raw,
+		 2, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	assert_true(c->alt_time[3].enabled);
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 0, key4,
+		 2, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 0,
+		 zeros16, 4, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+
+	/* displayName: at most 10 symbols (UTF-8), keys 0..3. */
+	memset(&d, 0, sizeof(d));
+	d.ato_name.key = 3;
+	gn_mgmt_text_set(&d.ato_name.name, "CET");
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, 0, &d, &r);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, &d);
+	assert_int_equal(d.ato_name.key, 3);
+	assert_string_equal(d.ato_name.name.text, "CET");
+	assert_int_equal(c->alt_time[3].name_len, 3);
+	assert_string_equal(c->alt_time[3].name, "CET");
+	d.ato_name.key = 1;
+	gn_mgmt_text_set(&d.ato_name.name, "ABCDEFGHIJ");
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, 0, &d, &r);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, &d);
+	assert_string_equal(d.ato_name.name.text, "ABCDEFGHIJ");
+	gn_mgmt_text_set(&d.ato_name.name, "ABCDEFGHIJK");
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, 0, &d, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	/* Ten two-octet symbols fit, eleven do not. */
+	gn_mgmt_text_set(&d.ato_name.name,
+			 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+			 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, 0, &d, &r);
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, &d);
+	assert_int_equal(d.ato_name.name.len, 20);
+	gn_mgmt_text_set(&d.ato_name.name,
+			 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+			 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, 0, &d, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(c->alt_time[1].name_len, 20);
+	d.ato_name.key = 4;
+	gn_mgmt_text_set(&d.ato_name.name, "UTC");
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, 0, &d, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+
+	memset(&d, 0, sizeof(d));
+	d.ato_properties.key = 3;
+	d.ato_properties.current_offset_s = 36000;
+	d.ato_properties.jump_seconds_s = -3600;
+	d.ato_properties.time_of_next_jump_s = 6000000000ULL;
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, 0, &d, &r);
+	memset(&d, 0, sizeof(d));
+	reply_data(&r, 0, GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, &d);
+	assert_int_equal(d.ato_properties.key, 3);
+	assert_int_equal(d.ato_properties.current_offset_s, 36000);
+	assert_int_equal(d.ato_properties.jump_seconds_s, -3600);
+	assert_true(d.ato_properties.time_of_next_jump_s == 6000000000ULL);
+	assert_int_equal(c->alt_time[3].current_offset_s, 36000);
+	assert_int_equal(c->alt_time[0].current_offset_s, 0);
+	d.ato_properties.key = 7;
+	set_data(c, GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, 0, &d, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, 0,
+		 zeros16, 14, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+
+	/* POWER_PROFILE_SETTINGS_NP: linuxptp's defaults, versions 0..2. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET,
+				  GN_MGMT_POWER_PROFILE_SETTINGS_NP, 0xFFFF,
+				  NULL, 0, false, &r),
+			 2);
+	reply_data(&r, 1, GN_MGMT_POWER_PROFILE_SETTINGS_NP, &d);
+	assert_int_equal(d.power_profile.version, 0);
+	assert_int_equal(d.power_profile.grandmaster_id, 0);
+	assert_true(d.power_profile.grandmaster_time_inaccuracy_ns ==
+		    0xFFFFFFFFu);
+	assert_true(d.power_profile.network_time_inaccuracy_ns == 0xFFFFFFFFu);
+	assert_true(d.power_profile.total_time_inaccuracy_ns == 0xFFFFFFFFu);
+	memset(&d, 0, sizeof(d));
+	d.power_profile.version = 2;
+	d.power_profile.grandmaster_id = 1;
+	d.power_profile.grandmaster_time_inaccuracy_ns = 100;
+	d.power_profile.network_time_inaccuracy_ns = 100;
+	d.power_profile.total_time_inaccuracy_ns = 200;
+	assert_int_equal(
+	    set_data(c, GN_MGMT_POWER_PROFILE_SETTINGS_NP, 0xFFFF, &d, &r), 2);
+	reply_data(&r, 0, GN_MGMT_POWER_PROFILE_SETTINGS_NP, &d);
+	assert_int_equal(d.power_profile.version, 2);
+	assert_int_equal(d.power_profile.total_time_inaccuracy_ns, 200);
+	assert_int_equal(c->ports[1].cfg.power_profile.grandmaster_id, 1);
+	assert_int_equal(c->ports[1].cfg.power_profile.total_time_inaccuracy_ns,
+			 200);
+	d.power_profile.version = 3;
+	assert_int_equal(
+	    set_data(c, GN_MGMT_POWER_PROFILE_SETTINGS_NP, 2, &d, &r), 1);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(c->ports[1].cfg.power_profile.version, 2);
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_POWER_PROFILE_SETTINGS_NP, 1, zeros16,
+		 12, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+
+	/* CMLDS_INFO_NP: E2E ports have no link delay and count as
+	 * capable; the rate ratio is (r - 1) * 2^41. GET only. */
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_CMLDS_INFO_NP, 1, NULL, 0, false, &r);
+	reply_data(&r, 0, GN_MGMT_CMLDS_INFO_NP, &d);
+	assert_int_equal(d.cmlds_info.mean_link_delay_ns, 0);
+	assert_int_equal(d.cmlds_info.scaled_neighbor_rate_ratio, 0);
+	assert_int_equal(d.cmlds_info.as_capable, 1);
+	c->ports[0].neighbor_rate_ratio = 1.000001; /* 2199023.26 */
+	c->ports[0].ds.peer_mean_path_delay_ns = 1500;
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_CMLDS_INFO_NP, 1, NULL, 0, false, &r);
+	reply_data(&r, 0, GN_MGMT_CMLDS_INFO_NP, &d);
+	assert_int_equal(d.cmlds_info.mean_link_delay_ns, 1500);
+	assert_int_equal(d.cmlds_info.scaled_neighbor_rate_ratio, 2199023);
+	c->ports[0].neighbor_rate_ratio = 0.5; /* beyond int32: clamped */
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_CMLDS_INFO_NP, 1, NULL, 0, false, &r);
+	reply_data(&r, 0, GN_MGMT_CMLDS_INFO_NP, &d);
+	assert_int_equal(d.cmlds_info.scaled_neighbor_rate_ratio, INT32_MIN);
+	c->ports[0].neighbor_rate_ratio = 1.0;
+	c->ports[0].ds.peer_mean_path_delay_ns = 0;
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_CMLDS_INFO_NP, 1, zeros16, 16, false,
+		 &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SETABLE);
+
+	/* PORT_CORRECTIONS_NP: the options' ns, within int32. */
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_CORRECTIONS_NP, 2, NULL, 0, false,
+		 &r);
+	reply_data(&r, 0, GN_MGMT_PORT_CORRECTIONS_NP, &d);
+	assert_int_equal(reply_data_len(&r, 0), 24);
+	assert_int_equal(d.port_corrections.egress_latency_ns, 0);
+	assert_int_equal(d.port_corrections.delay_asymmetry_ns, 0);
+	memset(&d, 0, sizeof(d));
+	d.port_corrections.egress_latency_ns = 10;
+	d.port_corrections.ingress_latency_ns = 20;
+	d.port_corrections.delay_asymmetry_ns = 30;
+	assert_int_equal(
+	    set_data(c, GN_MGMT_PORT_CORRECTIONS_NP, 0xFFFF, &d, &r), 2);
+	reply_data(&r, 1, GN_MGMT_PORT_CORRECTIONS_NP, &d);
+	assert_int_equal(d.port_corrections.egress_latency_ns, 10);
+	assert_int_equal(d.port_corrections.ingress_latency_ns, 20);
+	assert_int_equal(d.port_corrections.delay_asymmetry_ns, 30);
+	assert_int_equal(c->ports[0].cfg.egress_latency_ns, 10);
+	assert_int_equal(c->ports[0].cfg.ingress_latency_ns, 20);
+	assert_int_equal(c->ports[0].cfg.delay_asymmetry_ns, 30);
+	d.port_corrections.ingress_latency_ns = 2147483648LL; /* 2^31 */
+	set_data(c, GN_MGMT_PORT_CORRECTIONS_NP, 1, &d, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	d.port_corrections.ingress_latency_ns = 20;
+	d.port_corrections.delay_asymmetry_ns = -2147483649LL;
+	set_data(c, GN_MGMT_PORT_CORRECTIONS_NP, 1, &d, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_VALUE);
+	d.port_corrections.delay_asymmetry_ns = -2147483648LL; /* INT32_MIN */
+	set_data(c, GN_MGMT_PORT_CORRECTIONS_NP, 1, &d, &r);
+	reply_data(&r, 0, GN_MGMT_PORT_CORRECTIONS_NP, &d);
+	assert_true(c->ports[0].cfg.delay_asymmetry_ns == -2147483648LL);
+	memset(&d, 0, sizeof(d));
+	set_data(c, GN_MGMT_PORT_CORRECTIONS_NP, 0xFFFF, &d, &r);
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_PORT_CORRECTIONS_NP, 1, zeros16, 16,
+		 false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+
+	/* PORT_SERVICE_STATS_NP: one count per timer expiry, as ptp4l. */
+	mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_SERVICE_STATS_NP, 0xFFFF, NULL, 0,
+		 false, &r);
+	reply_data(&r, 0, GN_MGMT_PORT_SERVICE_STATS_NP, &d);
+	assert_true(d.port_service_stats.delay_timeout > 20);
+	assert_true(d.port_service_stats.delay_timeout ==
+		    c->ports[0].stats.tx[GN_MSG_DELAY_REQ]);
+	/* (Port 1 was MASTER for a few seconds before it heard gm.) */
+	assert_true(d.port_service_stats.master_sync_timeout ==
+		    c->ports[0].stats.tx[GN_MSG_SYNC]);
+	reply_data(&r, 1, GN_MGMT_PORT_SERVICE_STATS_NP, &d);
+	assert_true(d.port_service_stats.delay_timeout == 0);
+	assert_true(d.port_service_stats.master_sync_timeout > 20);
+	assert_true(d.port_service_stats.master_sync_timeout ==
+		    c->ports[1].stats.tx[GN_MSG_SYNC]);
+	assert_true(d.port_service_stats.master_announce_timeout > 10);
+	assert_true(d.port_service_stats.master_announce_timeout <=
+		    c->ports[1].stats.tx[GN_MSG_ANNOUNCE]);
+	assert_true(d.port_service_stats.qualification_timeout ==
+		    c->ports[1].stats.qualification_timeouts);
+
+	/* EXTERNAL_GRANDMASTER_PROPERTIES_NP on the grandmaster: announced
+	 * as its gmIdentity and stepsRemoved, until set back to zeros. */
+	mgmt_req(g, GN_MGMT_GET, GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, 0,
+		 NULL, 0, false, &r);
+	reply_data(&r, 0, GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, &d);
+	assert_int_equal(reply_data_len(&r, 0), 10);
+	assert_int_equal(d.ext_gm.steps_removed, 0);
+	mgmt_req(g, GN_MGMT_SET, GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, 0,
+		 ext_id, 8, false, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+	assert_true(
+	    gn_clock_identity_eq(&g->pds.gm_identity, &g->dds.identity));
+	memset(&d, 0, sizeof(d));
+	memcpy(d.ext_gm.gm_identity.id, ext_id, 8);
+	d.ext_gm.steps_removed = 99;
+	set_data(g, GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, 0, &d, &r);
+	reply_data(&r, 0, GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, &d);
+	assert_memory_equal(d.ext_gm.gm_identity.id, ext_id, 8);
+	assert_int_equal(d.ext_gm.steps_removed, 99);
+	assert_memory_equal(g->pds.gm_identity.id, ext_id, 8);
+	assert_int_equal(g->cds.steps_removed, 99);
+	sim_run_until(s, 50 * S);
+	assert_int_equal(c->ports[0].ds.state, GN_PS_SLAVE);
+	assert_memory_equal(c->pds.gm_identity.id, ext_id, 8);
+	assert_int_equal(c->cds.steps_removed, 100);
+	memset(&d, 0, sizeof(d));
+	set_data(g, GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, 0, &d, &r);
+	assert_true(
+	    gn_clock_identity_eq(&g->pds.gm_identity, &g->dds.identity));
+	assert_int_equal(g->cds.steps_removed, 0);
+	sim_run_until(s, 60 * S);
+	assert_true(
+	    gn_clock_identity_eq(&c->pds.gm_identity, &g->dds.identity));
+	assert_int_equal(c->cds.steps_removed, 1);
+
+	/* linuxptp answers PORT_PROPERTIES_NP and PORT_HWCLOCK_NP on its
+	 * read-write socket only: one NOT_SUPPORTED from the clock. */
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_PROPERTIES_NP,
+				  0xFFFF, NULL, 0, true, &r),
+			 1);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+	assert_int_equal(r.m[0].h.source.port, 0);
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_HWCLOCK_NP, 1,
+				  NULL, 0, true, &r),
+			 1);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_PROPERTIES_NP,
+				  0xFFFF, NULL, 0, false, &r),
+			 2);
+	reply_data(&r, 1, GN_MGMT_PORT_PROPERTIES_NP, &d);
+	assert_int_equal(mgmt_req(c, GN_MGMT_GET, GN_MGMT_PORT_STATS_NP, 0xFFFF,
+				  NULL, 0, true, &r),
+			 2);
+	/* A SET refused on the read-only socket: once, not per port. */
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(mgmt_req(c, GN_MGMT_SET, GN_MGMT_PORT_CORRECTIONS_NP,
+				  0xFFFF, zeros16, 16, true, &r),
+			 1);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+	/* An empty SET is WRONG_LENGTH first, on either socket. */
+	mgmt_req(c, GN_MGMT_SET, GN_MGMT_PRIORITY2, 0, NULL, 0, true, &r);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+	assert_int_equal(mgmt_req(c, GN_MGMT_SET, GN_MGMT_PORT_CORRECTIONS_NP,
+				  0xFFFF, NULL, 0, false, &r),
+			 1);
+	assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_WRONG_LENGTH);
+	free_sim(s);
+}
+
+/* Run a slave with port corrections set by management from the start;
+ * returns its true offset after convergence, and its path delay. */
+static int64_t run_corrections(int64_t egress_ns, int64_t ingress_ns,
+			       int64_t *delay_ns)
+{
+	struct sim *s = new_sim(6);
+	struct replies r;
+	union gn_mgmt_data d;
+	int gm, sl;
+	int64_t off;
+
+	req_domain = 0;
+	pair(s, 100 * US, &gm, &sl);
+	sim_start(s);
+	memset(&d, 0, sizeof(d));
+	d.port_corrections.egress_latency_ns = egress_ns;
+	d.port_corrections.ingress_latency_ns = ingress_ns;
+	assert_int_equal(set_data(&s->nodes[sl].clock,
+				  GN_MGMT_PORT_CORRECTIONS_NP, 1, &d, &r),
+			 1);
+	reply_data(&r, 0, GN_MGMT_PORT_CORRECTIONS_NP, &d);
+	sim_run_until(s, 90 * S);
+	assert_int_equal(s->nodes[sl].clock.ports[0].ds.state, GN_PS_SLAVE);
+	off = sim_true_offset(&s->nodes[sl]);
+	*delay_ns = s->nodes[sl].clock.cds.mean_path_delay_ns;
+	free_sim(s);
+	return off;
+}
+
+/*
+ * ingressLatency comes off every receive stamp and egressLatency onto
+ * every transmit stamp. On an E2E slave t2 - L_in and t3 + L_eg move the
+ * measured offset ((t2 - t1) - (t4 - t3)) / 2 by (L_eg - L_in) / 2, so
+ * the servo leaves the slave (L_in - L_eg) / 2 off, and the path delay
+ * ((t2 - t1) + (t4 - t3)) / 2 by -(L_in + L_eg) / 2. The link is 100 us.
+ */
+static void test_port_corrections_move_stamps(void **state)
+{
+	int64_t delay;
+
+	(void)state;
+	assert_true(abs64(run_corrections(0, 0, &delay)) < 10);
+	assert_true(abs64(delay - 100000) < 10);
+	assert_true(abs64(run_corrections(1000, 1000, &delay)) < 10);
+	assert_true(abs64(delay - 99000) < 10);
+	assert_true(abs64(run_corrections(0, 3000, &delay) - 1500) < 10);
+	assert_true(abs64(delay - 98500) < 10);
+	assert_true(abs64(run_corrections(-2000, 0, &delay) - 1000) < 10);
+	assert_true(abs64(delay - 101000) < 10);
+}
+
 static int fail_step(void *ctx, int64_t delta_ns)
 {
 	(void)ctx;
@@ -1549,6 +1970,8 @@ int main(void)
 	    cmocka_unit_test(test_management),
 	    cmocka_unit_test(test_management_sets),
 	    cmocka_unit_test(test_management_network),
+	    cmocka_unit_test(test_management_testsuite_ids),
+	    cmocka_unit_test(test_port_corrections_move_stamps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,7 +137,7 @@ static void test_start_two_samples_then_step(void **state)
 	struct gn_servo s;
 	enum gn_servo_state st;
 	struct gn_servo_estimate e;
-	double ppb, p00, p01, sv, k0, k1, expect;
+	double ppb, p00, p01, sv, k0, k1, expect, f, rt;
 	const int64_t t0 = 1000 * 1000000000LL;
 
 	(void)state;
@@ -155,20 +155,26 @@ static void test_start_two_samples_then_step(void **state)
 	assert_int_equal(st, GN_SERVO_JUMP);
 	/* One prediction (dt 1 s) from x = 1 ms, P = diag(R, F) with the
 	 * prior process noise, one update with the 50 us innovation; the
-	 * step removes the sample, the frequency cancels the estimated
-	 * error and the remaining offset over one interval. */
+	 * step removes the sample. The first frequency is exact: 50 us
+	 * per local second is r = 5e-5 / (1 - 5e-5) per master second.
+	 * The adjustment u makes (1 + f)(1 + u) = 1 + r', r' the rate
+	 * that removes the remaining offset over one interval. */
 	p00 = R_PRIOR + F_PRIOR_VAR + QWFM_PRIOR + QRWFM_PRIOR / 3.0;
 	p01 = F_PRIOR_VAR + QRWFM_PRIOR / 2.0;
 	sv = p00 + R_PRIOR;
 	k0 = p00 / sv;
 	k1 = p01 / sv;
-	expect = 50000.0 * (1.0 - k0 - k1);
+	f = 5e-5 / (1.0 - 5e-5);
+	rt = 50000.0 * (1.0 - k0) * 1e-9;
+	expect = ((1.0 + rt) / (1.0 + f) - 1.0) * 1e9;
 	assert_near(ppb, expect, 1e-6);
-	assert_true(ppb < -49900.0 && ppb > -50000.0);
+	assert_true(ppb < -49900.0 && ppb > -50010.0);
+	assert_true(k1 > 0.99); /* the linear gain alone: 0.1 % short */
 	assert_int_equal(gn_servo_estimate(&s, &e), 0);
 	assert_true(e.local_ns == t0 + 1000000000LL - 1050000);
 	assert_near(e.offset_ns, -50000.0 * (1.0 - k0), 1e-6);
-	assert_near(e.freq_ppb, k1 * 50000.0 + ppb, 1e-6);
+	/* The offset's rate is the one that removes it in 1 s. */
+	assert_near(e.freq_ppb, rt * 1e9, 1e-6);
 	/* Nothing is known yet: the uncertainty says so. */
 	assert_true(e.offset_sd_ns > 9000.0);
 	assert_true(e.freq_sd_ppb > 1000.0);

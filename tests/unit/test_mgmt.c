@@ -418,6 +418,189 @@ static void test_np_ids(void **state)
 	assert_int_equal(o.port_hwclock.flags, 1);
 }
 
+/* Every length but want is refused with -EBADMSG (WRONG_LENGTH). */
+static void check_only_length(uint16_t id, size_t want)
+{
+	static const uint8_t zero[64];
+	static const long deltas[] = {-2, -1, 1, 2, 8};
+	union gn_mgmt_data d;
+	const char *reason;
+	size_t j;
+	long len;
+
+	assert_int_equal(gn_mgmt_decode(id, zero, want, &d, NULL), 0);
+	for (j = 0; j < sizeof(deltas) / sizeof(deltas[0]); j++) {
+		len = (long)want + deltas[j];
+		reason = NULL;
+		assert_int_equal(
+		    gn_mgmt_decode(id, zero, (size_t)len, &d, &reason),
+		    -EBADMSG);
+		assert_non_null(reason);
+	}
+}
+
+/*
+ * The ids added for linuxptp-testsuite 20-pmc, byte for byte as ptp4l
+ * sends them (tlv.c of linuxptp 4.4+): alternate time offsets, power
+ * profile, CMLDS info, external grandmaster and port corrections, the
+ * last little-endian as linuxptp puts it on the wire.
+ */
+static void test_testsuite_np_ids(void **state)
+{
+	static const uint8_t want_en[2] = {0x03, 0x01};
+	static const uint8_t want_name[6] = {0x03, 0x03, 'C', 'E', 'T', 0x00};
+	static const uint8_t want_name4[6] = {0x00, 0x04, 'C', 'E', 'S', 'T'};
+	static const uint8_t want_props[16] = {
+	    0x03,				/* keyField */
+	    0x00, 0x00, 0x8c, 0xa0,		/* currentOffset 36000 */
+	    0xff, 0xff, 0xf1, 0xf0,		/* jumpSeconds -3600 */
+	    0x00, 0x01, 0x65, 0xa0, 0xbc, 0x00, /* 6000000000 */
+	    0x00,				/* pad */
+	};
+	static const uint8_t want_pwr[16] = {
+	    0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x64,
+	    0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0xc8,
+	};
+	static const uint8_t want_pwr_default[16] = {
+	    0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	static const uint8_t want_cmlds[16] = {
+	    0x00, 0x00, 0x00, 0x00, 0x05, 0xdc, 0x00, 0x00, /* 1500 ns */
+	    0xff, 0xff, 0xfc, 0x18,			    /* -1000 */
+	    0x00, 0x00, 0x00, 0x01,			    /* asCapable */
+	};
+	static const uint8_t want_egm[10] = {0x12, 0x34, 0x56, 0x78, 0x90,
+					     0xab, 0xcd, 0xef, 0x00, 0x63};
+	static const uint8_t want_corr[24] = {
+	    0x00, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, /* 10 << 16 */
+	    0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, /* 20 << 16 */
+	    0x00, 0x00, 0xe2, 0xff, 0xff, 0xff, 0xff, 0xff, /* -30 << 16 */
+	};
+	static const uint8_t bad_name_runs_over[6] = {0x03, 0x05, 'C',
+						      'E',  'T',  0x00};
+	static const uint8_t name_extra_pad[8] = {0x03, 0x03, 'C',  'E',
+						  'T',	0x00, 0x00, 0x00};
+	static const uint8_t en_high_bits[2] = {0x02, 0xfe};
+	union gn_mgmt_data d, o;
+	uint8_t buf[32];
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.ato_enable.key = 3;
+	d.ato_enable.enable = 1;
+	check_codec(GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, &d, want_en, 2, &o);
+	assert_int_equal(o.ato_enable.key, 3);
+	assert_int_equal(o.ato_enable.enable, 1);
+	/* Only bit 0 of the second octet is the flag. */
+	assert_int_equal(gn_mgmt_decode(GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE,
+					en_high_bits, 2, &o, NULL),
+			 0);
+	assert_int_equal(o.ato_enable.key, 2);
+	assert_int_equal(o.ato_enable.enable, 0);
+
+	memset(&d, 0, sizeof(d));
+	d.ato_name.key = 3;
+	gn_mgmt_text_set(&d.ato_name.name, "CET");
+	check_codec(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, &d, want_name, 6, &o);
+	assert_int_equal(o.ato_name.key, 3);
+	assert_int_equal(o.ato_name.name.len, 3);
+	assert_string_equal(o.ato_name.name.text, "CET");
+	d.ato_name.key = 0;
+	gn_mgmt_text_set(&d.ato_name.name, "CEST");
+	check_codec(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, &d, want_name4, 6, &o);
+	assert_string_equal(o.ato_name.name.text, "CEST");
+	gn_mgmt_text_set(&d.ato_name.name, "");
+	assert_int_equal(gn_mgmt_encode(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME, &d,
+					buf, sizeof(buf)),
+			 2);
+	assert_int_equal(buf[1], 0);
+	assert_int_equal(gn_mgmt_decode(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME,
+					want_name, 1, &o, NULL),
+			 -EBADMSG);
+	assert_int_equal(gn_mgmt_decode(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME,
+					bad_name_runs_over, 6, &o, NULL),
+			 -EBADMSG);
+	assert_int_equal(gn_mgmt_decode(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME,
+					name_extra_pad, 8, &o, NULL),
+			 -EBADMSG);
+	assert_int_equal(gn_mgmt_decode(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME,
+					want_name, 5, &o, NULL),
+			 -EBADMSG);
+
+	memset(&d, 0, sizeof(d));
+	d.ato_properties.key = 3;
+	d.ato_properties.current_offset_s = 36000;
+	d.ato_properties.jump_seconds_s = -3600;
+	d.ato_properties.time_of_next_jump_s = 6000000000ULL;
+	check_codec(GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, &d, want_props,
+		    16, &o);
+	assert_int_equal(o.ato_properties.key, 3);
+	assert_int_equal(o.ato_properties.current_offset_s, 36000);
+	assert_int_equal(o.ato_properties.jump_seconds_s, -3600);
+	assert_true(o.ato_properties.time_of_next_jump_s == 6000000000ULL);
+	d.ato_properties.time_of_next_jump_s = 1ULL << 48; /* 49 bits */
+	assert_int_equal(
+	    gn_mgmt_encode(GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, &d, buf,
+			   sizeof(buf)),
+	    -EINVAL);
+
+	memset(&d, 0, sizeof(d));
+	d.power_profile.version = 2;
+	d.power_profile.grandmaster_id = 1;
+	d.power_profile.grandmaster_time_inaccuracy_ns = 100;
+	d.power_profile.network_time_inaccuracy_ns = 100;
+	d.power_profile.total_time_inaccuracy_ns = 200;
+	check_codec(GN_MGMT_POWER_PROFILE_SETTINGS_NP, &d, want_pwr, 16, &o);
+	assert_int_equal(o.power_profile.version, 2);
+	assert_int_equal(o.power_profile.grandmaster_id, 1);
+	assert_int_equal(o.power_profile.grandmaster_time_inaccuracy_ns, 100);
+	assert_int_equal(o.power_profile.network_time_inaccuracy_ns, 100);
+	assert_int_equal(o.power_profile.total_time_inaccuracy_ns, 200);
+	memset(&d, 0, sizeof(d));
+	d.power_profile.grandmaster_time_inaccuracy_ns = 0xFFFFFFFF;
+	d.power_profile.network_time_inaccuracy_ns = 0xFFFFFFFF;
+	d.power_profile.total_time_inaccuracy_ns = 0xFFFFFFFF;
+	check_codec(GN_MGMT_POWER_PROFILE_SETTINGS_NP, &d, want_pwr_default, 16,
+		    &o);
+	assert_true(o.power_profile.total_time_inaccuracy_ns == 4294967295U);
+
+	memset(&d, 0, sizeof(d));
+	d.cmlds_info.mean_link_delay_ns = 1500;
+	d.cmlds_info.scaled_neighbor_rate_ratio = -1000;
+	d.cmlds_info.as_capable = 1;
+	check_codec(GN_MGMT_CMLDS_INFO_NP, &d, want_cmlds, 16, &o);
+	assert_int_equal(o.cmlds_info.mean_link_delay_ns, 1500);
+	assert_int_equal(o.cmlds_info.scaled_neighbor_rate_ratio, -1000);
+	assert_int_equal(o.cmlds_info.as_capable, 1);
+
+	memset(&d, 0, sizeof(d));
+	memcpy(d.ext_gm.gm_identity.id, want_egm, 8);
+	d.ext_gm.steps_removed = 99;
+	check_codec(GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, &d, want_egm,
+		    10, &o);
+	assert_memory_equal(o.ext_gm.gm_identity.id, want_egm, 8);
+	assert_int_equal(o.ext_gm.steps_removed, 99);
+
+	memset(&d, 0, sizeof(d));
+	d.port_corrections.egress_latency_ns = 10;
+	d.port_corrections.ingress_latency_ns = 20;
+	d.port_corrections.delay_asymmetry_ns = -30;
+	check_codec(GN_MGMT_PORT_CORRECTIONS_NP, &d, want_corr, 24, &o);
+	assert_int_equal(o.port_corrections.egress_latency_ns, 10);
+	assert_int_equal(o.port_corrections.ingress_latency_ns, 20);
+	assert_int_equal(o.port_corrections.delay_asymmetry_ns, -30);
+
+	check_only_length(GN_MGMT_ALTERNATE_TIME_OFFSET_ENABLE, 2);
+	check_only_length(GN_MGMT_ALTERNATE_TIME_OFFSET_PROPERTIES, 16);
+	check_only_length(GN_MGMT_POWER_PROFILE_SETTINGS_NP, 16);
+	check_only_length(GN_MGMT_CMLDS_INFO_NP, 16);
+	check_only_length(GN_MGMT_EXTERNAL_GRANDMASTER_PROPERTIES_NP, 10);
+	check_only_length(GN_MGMT_PORT_CORRECTIONS_NP, 24);
+	assert_true(gn_mgmt_has_codec(GN_MGMT_ALTERNATE_TIME_OFFSET_NAME));
+	assert_false(gn_mgmt_has_codec(GN_MGMT_ALTERNATE_TIME_OFFSET_MAX_KEY));
+}
+
 static void test_port_properties(void **state)
 {
 	static const uint8_t want_odd[18] = {
@@ -763,6 +946,12 @@ static void test_names(void **state)
 	    {0xC008, "UNICAST_MASTER_TABLE_NP", true},
 	    {0xC009, "PORT_HWCLOCK_NP", true},
 	    {0xC00D, "EXTERNAL_GRANDMASTER_PROPERTIES_NP", false},
+	    {0x201E, "ALTERNATE_TIME_OFFSET_ENABLE", false},
+	    {0x201F, "ALTERNATE_TIME_OFFSET_NAME", false},
+	    {0x2021, "ALTERNATE_TIME_OFFSET_PROPERTIES", false},
+	    {0xC00A, "POWER_PROFILE_SETTINGS_NP", true},
+	    {0xC00B, "CMLDS_INFO_NP", true},
+	    {0xC00C, "PORT_CORRECTIONS_NP", true},
 	};
 	size_t i;
 
@@ -882,6 +1071,7 @@ int main(void)
 	    cmocka_unit_test(test_octet_and_empty_ids),
 	    cmocka_unit_test(test_time),
 	    cmocka_unit_test(test_np_ids),
+	    cmocka_unit_test(test_testsuite_np_ids),
 	    cmocka_unit_test(test_port_properties),
 	    cmocka_unit_test(test_port_stats),
 	    cmocka_unit_test(test_unicast_master_table),

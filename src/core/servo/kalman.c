@@ -5,10 +5,16 @@
  *
  * Model. The state is x = offset (local - master, ns) and f = the
  * oscillator's frequency against the master without the servo's
- * adjustment (ppb). Between samples dt apart, with the adjustment u the
- * servo applied,
- *     x' = x + (f + u) dt,   f' = f  (+ process noise),
- * so the filter accounts for its own corrections. The process noise is
+ * adjustment (ppb). Adjustments multiply the oscillator's rate, so with
+ * the adjustment u the servo applied the clock runs at (1 + f)(1 + u)
+ * against the master, its offset changes at r = f + u + f u (in ppb,
+ * the product scaled by 1e-9), and between samples dt apart in local
+ * time (dt / (1 + r) in the master's)
+ *     x' = x + r dt / (1 + r),   f' = f  (+ process noise),
+ * so the filter accounts for its own corrections exactly, even while
+ * it slews at 10 % or cancels a 9 % frequency error; the linear model
+ * x' = x + (f + u) dt would learn a wrong f there and miss by the
+ * difference as soon as u changes. The process noise is
  * that of a pair of oscillators: white frequency noise q_wfm (phase
  * diffuses, ns^2/s) and random-walk frequency noise q_rwfm (ppb^2/s):
  *     Q = [ q_wfm dt + q_rwfm dt^3/3   q_rwfm dt^2/2 ]
@@ -36,9 +42,10 @@
  *
  * Spikes. A sample whose innovation exceeds 5 sigma of its predicted
  * spread is refused (after an 8-sample warm-up). Four refusals in a row
- * mean the world changed (master step, new path): the filter restarts
- * from the current sample, keeping its frequency knowledge, so it cannot
- * lock itself out.
+ * mean the world changed (master step, new path) or the noise model is
+ * short of the truth: the filter restarts from the current sample,
+ * keeping its frequency knowledge and its noise ladder (which goes on
+ * learning through the restart), so it cannot lock itself out.
  *
  * Start (as linuxptp's PI: s0 on the first sample, s1 or s2 on the
  * second). The first sample after a (re)start sets the offset; the
@@ -46,10 +53,12 @@
  * first_step_threshold (before the first lock) or step_threshold, the
  * servo says JUMP and the caller steps the clock by -offset.
  *
- * Control. After each update the servo sets u = -f - x / dt: it cancels
- * the estimated frequency error and removes the estimated offset over
- * one sample interval (dead-beat on the estimate, which is optimal for
- * the offset when the estimate is the conditional mean).
+ * Control. After each update the servo sets u so that the offset moves
+ * at r = -x / tau, tau = max(dt, 1 s): it cancels the estimated
+ * frequency error and removes the estimated offset over one sample
+ * interval (dead-beat on the estimate), or over a second when samples
+ * come faster, so that the estimate's error does not become frequency
+ * noise of error / dt.
  *
  * Uncertainty. The gains come from the fitted noise model. Alongside,
  * the servo propagates the covariance of the same estimator (same gains)
@@ -84,6 +93,12 @@
  * times 2^logMinDelayReqInterval, 1 s by default). */
 #define KF_WARMUP_NS 4000000000LL
 #define KF_DT_MEMORY 16.0 /* samples in the mean sample spacing */
+/* Consistency: the mean of innovation^2 / predicted variance over about
+ * this many samples (each capped at the gate); beyond 2 the process
+ * noise in use is scaled by (mean - 1) until the fit catches up. */
+#define KF_NIS_MEMORY 16.0
+/* Shortest time over which the control removes the estimated offset. */
+#define KF_TAU_MIN_S 1.0
 #define KF_FIT_MIN_N 4	  /* squared differences for a level to be fit */
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
@@ -130,6 +145,7 @@ static void ladder_break(struct gn_servo_kalman *kf)
 {
 	unsigned k;
 
+	kf->ladder_live = false;
 	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
 		struct gn_kalman_level *lv = &kf->lv[k];
 
@@ -411,17 +427,35 @@ static void update_noise(struct gn_servo_kalman *kf)
 	kf->q_rwfm_hi = hi[2];
 }
 
+/* Offset rate (ppb) of a clock of frequency f_ppb adjusted by u_ppb. */
+static double kf_rate(double f_ppb, double u_ppb)
+{
+	return f_ppb + u_ppb + f_ppb * u_ppb * 1e-9;
+}
+
+/* Master-time length of dt_s local seconds at offset rate r_ppb. */
+static double kf_master_dt(double dt_s, double r_ppb)
+{
+	double d = 1.0 + r_ppb * 1e-9;
+
+	return d > 0.5 ? dt_s / d : dt_s;
+}
+
 void gn_servo_kalman_init(struct gn_servo *s, double initial_freq_ppb)
 {
 	struct gn_servo_kalman *kf = &s->u.kf;
 
 	memset(kf, 0, sizeof(*kf));
 	kf->u_ppb = initial_freq_ppb;
-	/* Until told otherwise the adjustment is assumed right. */
-	kf->f_ppb = -initial_freq_ppb;
+	/* Until told otherwise the adjustment is assumed right:
+	 * (1 + f)(1 + u) = 1. */
+	kf->f_ppb = initial_freq_ppb > -5e8
+			? (1.0 / (1.0 + initial_freq_ppb * 1e-9) - 1.0) * 1e9
+			: 0.0;
 	kf->p11 = KF_F_PRIOR_VAR;
 	kf->e11 = KF_F_PRIOR_VAR;
 	kf->tail = KF_TAIL_GAUSS;
+	kf->nis = 1.0;
 	kf->r_ns2 = kf->r_hi_ns2 = KF_R_PRIOR;
 	kf->q_wfm = KF_QWFM_GAIN_PRIOR;
 	kf->q_rwfm = KF_QRWFM_GAIN_PRIOR;
@@ -467,13 +501,23 @@ static void propagate(double *p00, double *p01, double *p11, double dt,
 	*p11 = c + q_rwfm * dt;
 }
 
+/* dt: local seconds since the last estimate. The covariance moves with
+ * the master-time interval scaled by dr/df = 1 + u. */
 static void predict(struct gn_servo_kalman *kf, double dt)
 {
-	propagate(&kf->p00, &kf->p01, &kf->p11, dt, kf->q_wfm, kf->q_rwfm);
-	propagate(&kf->e00, &kf->e01, &kf->e11, dt, kf->q_wfm_hi,
-		  kf->q_rwfm_hi);
-	kf->x_ns += (kf->f_ppb + kf->u_ppb) * dt;
-	kf->servo_phase_ns += kf->u_ppb * dt;
+	double r = kf_rate(kf->f_ppb, kf->u_ppb);
+	double dtm = kf_master_dt(dt, r);
+	double dtf = dtm * (1.0 + kf->u_ppb * 1e-9);
+	/* Innovations larger than the model predicts, sample after
+	 * sample: the oscillator wanders more than the fit knows yet. */
+	double g = kf->nis > 2.0 ? kf->nis - 1.0 : 1.0;
+
+	propagate(&kf->p00, &kf->p01, &kf->p11, dtf, g * kf->q_wfm,
+		  g * kf->q_rwfm);
+	propagate(&kf->e00, &kf->e01, &kf->e11, dtf, g * kf->q_wfm_hi,
+		  g * kf->q_rwfm_hi);
+	kf->x_ns += r * dtm;
+	kf->servo_phase_ns += (r - kf->f_ppb) * dtm;
 }
 
 static void update(struct gn_servo_kalman *kf, double innov, double r)
@@ -516,12 +560,17 @@ static void update(struct gn_servo_kalman *kf, double innov, double r)
 static void restart_at(struct gn_servo_kalman *kf, double z, int64_t local_ns)
 {
 	/* The adjustment ran since the last estimate: book its phase. */
-	if (kf->accepted && local_ns > kf->t_ns)
+	if (kf->accepted && local_ns > kf->t_ns) {
+		double r = kf_rate(kf->f_ppb, kf->u_ppb);
+
 		kf->servo_phase_ns +=
-		    kf->u_ppb * (double)(local_ns - kf->t_ns) * 1e-9;
+		    (r - kf->f_ppb) *
+		    kf_master_dt((double)(local_ns - kf->t_ns) * 1e-9, r);
+	}
 	if (!kf->accepted)
 		kf->epoch_ns = local_ns;
 	kf->x_ns = z;
+	kf->z0_ns = z;
 	kf->p00 = kf->r_ns2;
 	kf->p01 = 0.0;
 	kf->e00 = kf->r_hi_ns2;
@@ -531,6 +580,25 @@ static void restart_at(struct gn_servo_kalman *kf, double z, int64_t local_ns)
 	kf->count = 1;
 	kf->reject_run = 0;
 	kf->innov_ns = 0.0;
+}
+
+/*
+ * The very first frequency, from two samples dt local seconds apart with
+ * the adjustment u unchanged: the offset moved at z - z0 per dt local,
+ * r_l = r / (1 + r) per local second, so r = r_l / (1 - r_l) and
+ * (1 + f)(1 + u) = 1 + r. The linear update gets this right only to
+ * first order, 0.8 % off at a 9 % error; later updates are small.
+ */
+static void first_frequency(struct gn_servo_kalman *kf, double z, double dt)
+{
+	double rl = (z - kf->z0_ns) / dt * 1e-9, r, f;
+
+	if (!(dt > 0.0) || !(fabs(rl) < 0.5))
+		return;
+	r = rl / (1.0 - rl);
+	f = ((1.0 + r) / (1.0 + kf->u_ppb * 1e-9) - 1.0) * 1e9;
+	if (isfinite(f))
+		kf->f_ppb = f;
 }
 
 /* Past the start-up transient of the last (re)start. */
@@ -544,7 +612,17 @@ static double control(struct gn_servo *s)
 {
 	struct gn_servo_kalman *kf = &s->u.kf;
 
-	kf->u_ppb = gn_servo_clamp_ppb(s, -kf->f_ppb - kf->x_ns / kf->dt_s);
+	/* The rate that removes x over one interval (dead-beat), or over
+	 * KF_TAU_MIN_S when samples come faster: each correction carries
+	 * the estimate's error, and at 16 or 128 Hz dead-beat would turn
+	 * it into frequency noise of error / interval; (1 + f)(1 + u) =
+	 * 1 + r. */
+	double tau = kf->dt_s > KF_TAU_MIN_S ? kf->dt_s : KF_TAU_MIN_S;
+	double r = -kf->x_ns / tau * 1e-9;
+	double f = 1.0 + kf->f_ppb * 1e-9;
+
+	kf->u_ppb = gn_servo_clamp_ppb(
+	    s, f > 0.5 ? ((1.0 + r) / f - 1.0) * 1e9 : -kf->f_ppb);
 	return kf->u_ppb;
 }
 
@@ -553,7 +631,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			      enum gn_servo_state *state)
 {
 	struct gn_servo_kalman *kf = &s->u.kf;
-	double z = (double)offset_ns, r, dt, innov;
+	double z = (double)offset_ns, r, dt, innov, nis;
 
 	if (kf->count == 0) {
 		restart_at(kf, z, local_ns);
@@ -576,20 +654,30 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 
 		predict(kf, dt);
 		innov = z - kf->x_ns;
+		nis = innov * innov / (kf->p00 + r);
+		if (!(nis < KF_GATE * KF_GATE))
+			nis = KF_GATE * KF_GATE;
+		nis = warm_done(kf, local_ns)
+			  ? save.nis + (nis - save.nis) / KF_NIS_MEMORY
+			  : save.nis;
 		if (warm_done(kf, local_ns) &&
 		    innov * innov > KF_GATE * KF_GATE * (kf->p00 + r)) {
 			save.reject_run++;
 			save.rejected++;
 			save.innov_ns = innov;
+			save.nis = nis;
 			*kf = save;
 			if (kf->reject_run < KF_GATE_RUN) {
 				*state = GN_SERVO_LOCKED;
 				return kf->u_ppb;
 			}
-			/* The world moved: start again from here. */
+			/* The world moved, or the noise model is wrong (more
+			 * wander than it knows): start again from here. The
+			 * clock was not stepped, so the free-running phase
+			 * goes on and the ladder keeps learning from it (a
+			 * master's step is one winsorised difference). */
 			kf->restarts++;
 			kf->p11 += KF_F_RESTART_VAR;
-			ladder_break(kf);
 			restart_at(kf, z, local_ns);
 			/* A restart that needs no step keeps the lock: the
 			 * clock did not move, only the filter starts over, so
@@ -601,15 +689,19 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 		}
 	}
 	kf->innov_ns = innov;
+	kf->nis = nis;
 	kf->reject_run = 0;
-	kf->accepted++;
 	update(kf, innov, r);
+	if (!kf->accepted++ && kf->count == 1)
+		first_frequency(kf, z, dt);
 	kf->t_ns = local_ns;
 	kf->dt_s += (dt - kf->dt_s) / KF_DT_MEMORY;
 
-	/* Start-up transients (a restart, the first samples) are not
-	 * noise of the steady state: the ladder waits for the warm-up. */
-	if (warm_done(kf, local_ns)) {
+	/* Start-up transients (the first samples, a new master: path
+	 * delay still settling) are not noise of the steady state: the
+	 * ladder waits for the warm-up, once. */
+	if (kf->ladder_live || warm_done(kf, local_ns)) {
+		kf->ladder_live = true;
 		ladder_add(kf, z - kf->servo_phase_ns,
 			   (double)(local_ns - kf->epoch_ns) * 1e-9);
 		update_noise(kf);
@@ -645,7 +737,7 @@ int gn_servo_kalman_estimate(const struct gn_servo *s,
 	 * estimate follows single samples (a long average is Gaussian). */
 	e->offset_sd_ns =
 	    sqrt(kf->e00) * (1.0 + (kf->tail / KF_TAIL_GAUSS - 1.0) * kf->gain);
-	e->freq_ppb = kf->f_ppb + kf->u_ppb;
+	e->freq_ppb = kf_rate(kf->f_ppb, kf->u_ppb);
 	e->freq_sd_ppb = sqrt(kf->e11);
 	e->noise_ns = sqrt(kf->r_ns2);
 	return 0;

@@ -112,6 +112,9 @@ struct gn_servo_kalman {
 	unsigned reject_run; /* consecutive samples refused by the gate */
 	uint64_t accepted, rejected;
 	uint64_t restarts; /* forced by refusals in a row */
+	double nis;	   /* mean normalised innovation squared */
+	bool ladder_live;  /* the ladder's phase is continuous since a
+			    * warm-up ended: a forced restart keeps it */
 	double r_ns2;	   /* measurement noise variance in use */
 	double q_wfm;	   /* white FM: ns^2 / s */
 	double q_rwfm;	   /* random-walk FM: ppb^2 / s */
@@ -121,6 +124,7 @@ struct gn_servo_kalman {
 	double servo_phase_ns; /* phase the servo put into the clock */
 	int64_t epoch_ns;  /* local time origin of the ladder's times */
 	double innov_ns;   /* last innovation */
+	double z0_ns;	   /* offset sample of the last (re)start */
 	struct gn_kalman_level lv[GN_KALMAN_LEVELS];
 };
 
