@@ -135,6 +135,27 @@ static int arg_int(int opt, const char *s, long long *v, long long lo,
 	return 0;
 }
 
+/* A number for one of the tool's long options. */
+static int arg_long(const struct option *lo, int val, const char *s,
+		    long long *v, long long lo_v, long long hi_v)
+{
+	const char *name = "?";
+	char *end;
+	unsigned i;
+
+	for (i = 0; lo[i].name; i++)
+		if (lo[i].val == val)
+			name = lo[i].name;
+	errno = 0;
+	*v = strtoll(s, &end, 0);
+	if (end == s || *end || errno == ERANGE || *v < lo_v || *v > hi_v) {
+		fprintf(stderr, "--%s: bad value '%s' (allowed %lld..%lld)\n",
+			name, s, lo_v, hi_v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* What the command line gives outside the configuration. */
 struct tool_opts {
 	int servo; /* -E; -1: clock_servo of the configuration */
@@ -421,10 +442,60 @@ static int pps_loop(struct manual *m, struct gn_pps *pps)
 	return 0;
 }
 
+/*
+ * --extts_channel: the sink PHC stamps the pulses of a reference (a
+ * GNSS receiver's PPS) on one of its pins and follows them; the whole
+ * seconds come from the source clock (-s) when there is one, else from
+ * the PHC itself.
+ */
+static int extts_loop(struct manual *m, struct gn_pps *x)
+{
+	struct gn_dsync_sink *s = &m->sink[0];
+	int64_t ts, off;
+	int rc;
+
+	m->st->dc.interval_s = 1.0;
+	if (!m->have_src) {
+		m->st->dc.forced_sync_offset = true;
+		m->st->utc_offset_forced_s = 0;
+	}
+	while (p2s_running) {
+		rc = gn_extts_sample(x, &m->dst[0], m->have_src ? &m->src : NULL,
+				     m->st->dc.readings, 10000, &off, &ts);
+		if (rc == -EAGAIN) {
+			gn_dlog(&m->st->log, GN_DLOG_WARNING,
+				"external time stamp is not in sync with %s "
+				"(%+.9f s from its second)",
+				m->src.name, (double)off / 1e9);
+			continue;
+		}
+		if (rc == -EINTR)
+			continue;
+		if (rc == -ETIMEDOUT) {
+			gn_dlog(&m->st->log, GN_DLOG_ERR,
+				"no external time stamp on %s channel %u in "
+				"10 s",
+				m->dst[0].name, x->channel);
+			continue;
+		}
+		if (rc) {
+			gn_dlog(&m->st->log, GN_DLOG_ERR,
+				"failed to read external time stamp: %s",
+				strerror(-rc));
+			return rc;
+		}
+		manual_tp(m);
+		gn_dsync_apply(&m->st->dc, s, m->have_src ? &m->src : NULL,
+			       m->have_src ? m->src.is_utc : m->dst[0].is_utc,
+			       off, ts, -1, &m->tp, "extts", &m->st->log);
+	}
+	return 0;
+}
+
 static int run_manual(struct p2s_settings *st, const char *src_name,
-		      const char *pps_dev, const char *const *dst,
-		      unsigned ndst, bool wait_sync, const char *uds,
-		      uint8_t domain, uint8_t sdo_major)
+		      const char *pps_dev, const struct gn_extts_config *ext,
+		      const char *const *dst, unsigned ndst, bool wait_sync,
+		      const char *uds, uint8_t domain, uint8_t sdo_major)
 {
 	static struct manual m;
 	struct gn_pps pps = {.fd = -1};
@@ -477,6 +548,19 @@ static int run_manual(struct p2s_settings *st, const char *src_name,
 			goto out;
 		}
 	}
+	if (ext) {
+		rc = gn_extts_open(&pps, &m.dst[0], ext, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "%s\n", err);
+			goto out;
+		}
+		/* The PHC's own seconds: no offset between time scales
+		 * applies, no daemon is needed. */
+		if (!src_name) {
+			st->dc.forced_sync_offset = true;
+			st->utc_offset_forced_s = 0;
+		}
+	}
 	if (wait_sync || !st->dc.forced_sync_offset) {
 		rc = p2s_agent_open(&m.agent, uds, domain, sdo_major, 0,
 				    &st->log);
@@ -511,6 +595,8 @@ static int run_manual(struct p2s_settings *st, const char *src_name,
 	}
 	if (pps_dev)
 		rc = pps_loop(&m, &pps);
+	else if (ext)
+		rc = extts_loop(&m, &pps);
 	else
 		rc = manual_loop(&m);
 out:
@@ -533,7 +619,9 @@ int main(int argc, char *argv[])
 	int domains[P2S_MAX_DOMAINS];
 	unsigned ndst = 0, nuds = 0, ndom = 0;
 	struct tool_opts to = {.servo = -1};
+	struct gn_extts_config ext = {.pin = -1, .edge = GN_EXTTS_RISING};
 	bool autocfg = false, wait_sync = false, forced = false;
+	bool use_extts = false, extts_extra = false;
 	double rate_interval = 1.0, d;
 	long long v, readings = 5, stats = 0, offset = 0;
 	int rt = 0, c, rc = 1;
@@ -565,6 +653,39 @@ int main(int argc, char *argv[])
 			continue;
 		}
 		switch (c) {
+		case OPT_EXTTS_CHANNEL:
+			if (arg_long(lo, c, optarg, &v, 0, 1023))
+				goto end;
+			ext.channel = (unsigned)v;
+			use_extts = true;
+			break;
+		case OPT_EXTTS_PIN:
+			if (arg_long(lo, c, optarg, &v, -1, 1023))
+				goto end;
+			ext.pin = (int)v;
+			extts_extra = true;
+			break;
+		case OPT_EXTTS_POLARITY:
+			if (!strcasecmp(optarg, "rising")) {
+				ext.edge = GN_EXTTS_RISING;
+			} else if (!strcasecmp(optarg, "falling")) {
+				ext.edge = GN_EXTTS_FALLING;
+			} else {
+				fprintf(stderr,
+					"--extts_polarity: bad value '%s' "
+					"(allowed: rising, falling)\n",
+					optarg);
+				goto end;
+			}
+			extts_extra = true;
+			break;
+		case OPT_EXTTS_CORRECTION:
+			if (arg_long(lo, c, optarg, &v, -1000000000LL,
+				     1000000000LL))
+				goto end;
+			ext.correction_ns = v;
+			extts_extra = true;
+			break;
 		case 'a':
 			autocfg = true;
 			break;
@@ -716,7 +837,13 @@ int main(int argc, char *argv[])
 	}
 	if (!autocfg && ndst == 0)
 		dst[ndst++] = "CLOCK_REALTIME";
-	if (autocfg && (src_name || pps_dev || wait_sync || forced)) {
+	if (extts_extra && !use_extts) {
+		fprintf(stderr, "--extts_pin, --extts_polarity and "
+				"--extts_correction need --extts_channel\n");
+		goto bad_usage;
+	}
+	if (autocfg &&
+	    (src_name || pps_dev || wait_sync || forced || use_extts)) {
 		fprintf(stderr, "autoconfiguration cannot be mixed with manual "
 				"config options.\n");
 		goto bad_usage;
@@ -726,7 +853,7 @@ int main(int argc, char *argv[])
 			"autoconfiguration needed with multiple domains.\n");
 		goto bad_usage;
 	}
-	if (!autocfg && !pps_dev && !src_name) {
+	if (!autocfg && !pps_dev && !use_extts && !src_name) {
 		fprintf(stderr, "autoconfiguration or valid source clock must "
 				"be selected.\n");
 		goto bad_usage;
@@ -734,6 +861,16 @@ int main(int argc, char *argv[])
 	if (pps_dev && (ndst != 1 || strcmp(dst[0], "CLOCK_REALTIME"))) {
 		fprintf(stderr, "cannot use a pps device unless destination is "
 				"CLOCK_REALTIME\n");
+		goto bad_usage;
+	}
+	if (use_extts && pps_dev) {
+		fprintf(stderr, "cannot use a pps device and an external time "
+				"stamp channel together\n");
+		goto bad_usage;
+	}
+	if (use_extts && (ndst != 1 || !strncasecmp(dst[0], "CLOCK_", 6))) {
+		fprintf(stderr, "cannot use an external time stamp channel "
+				"unless destination is one PHC (-c)\n");
 		goto bad_usage;
 	}
 
@@ -781,7 +918,8 @@ int main(int argc, char *argv[])
 		    rt, sys_clock, dst, ndst);
 	} else {
 		rc = run_manual(
-		    &st, src_name, pps_dev, dst, ndst, wait_sync, uds[nuds - 1],
+		    &st, src_name, pps_dev, use_extts ? &ext : NULL, dst, ndst,
+		    wait_sync, uds[nuds - 1],
 		    (uint8_t)domains[ndom - 1],
 		    (uint8_t)gn_config_get_int(cfg, NULL, "transportSpecific"));
 	}

@@ -14,6 +14,8 @@
 #    "CLOCK_REALTIME phc offset" converging under 10 us); the master is
 #    killed: the slave becomes master and the system clock drives the
 #    PHC again.
+# 3. (run before 2) -C CLOCK_AUX0, a fake auxiliary clock, drives the
+#    port's PHC with -rr while the port is MASTER.
 # 2. linuxptp's ptp4l (3.1.1, free_running 1) alone in B: the tool reads
 #    its ports (it has no PORT_HWCLOCK_NP: the PHC comes from the
 #    interface), is notified of LISTENING -> MASTER, and keeps
@@ -86,6 +88,20 @@ it_expect_alive tool slave
 it_kill tool
 [ "$IT_RC" = 0 ] || it_die "tool exit status $IT_RC after SIGTERM"
 it_pass "gnomon-phc2sys -a -rr follows gnomond's port states"
+
+# 3: -C CLOCK_AUX0 (an auxiliary system clock, here a fake 5 ms ahead
+# of CLOCK_REALTIME): with -rr and the port now MASTER, it drives the
+# port's PHC. Its offset (-5 ms, veth1 - CLOCK_AUX0) shows that the
+# auxiliary clock is the one read, and that it is not taken for UTC.
+it_start tool3 "$NS_B" tool3.log "$TOOL" -a -rr -C CLOCK_AUX0 -m -q -R 4 \
+	-z "$IT_WORK/slave.uds" --discipline_fake_clocks "CLOCK_AUX0=5000000,veth1=0"
+it_must_wait_line tool3 "selecting system clock as source clock" 15
+it_must_wait_line tool3 "veth1 sys offset .* s2 " 15 "veth1 locked to CLOCK_AUX0"
+first=$(grep -m1 "veth1 sys offset" "$(it_logf tool3)" | awk '{print $5}')
+[ "$first" -gt -5100000 ] && [ "$first" -lt -4900000 ] ||
+	it_die "first veth1 offset from CLOCK_AUX0 $first, not -5 ms"
+it_kill tool3
+it_pass "gnomon-phc2sys -a -rr -C CLOCK_AUX0"
 
 # 2: ptp4l as the management peer.
 pcfg=$(it_cfg ptp4l.cfg "logAnnounceInterval 0" "announceReceiptTimeout 3" \

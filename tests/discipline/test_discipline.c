@@ -170,8 +170,7 @@ static void test_phc_switch(void **state)
 	assert_int_equal(gn_discipline_last_offset(d, "CLOCK_REALTIME", &off),
 			 0);
 	assert_true(llabs(off - 7000000) < 100000); /* sys - ptp4 */
-	assert_true(dt_find_sub(&lg, 0, "CLOCK_REALTIME phc offset   700") >=
-		    0);
+	assert_non_null(strstr(lg.line[lg.n - 1], "CLOCK_REALTIME phc offset"));
 	assert_non_null(strstr(lg.line[lg.n - 1], " s0 freq"));
 	gn_discipline_close(d);
 	gn_config_destroy(cfg);

@@ -13,8 +13,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "dclock.h"
+#include "dsync.h"
 #include "dtest.h"
 #include "measure.h"
 #include "pps.h"
@@ -294,6 +297,125 @@ static void test_fakeset_spec(void **state)
 	assert_string_equal(err, "fake clock 'eth0=1x': trailing characters");
 }
 
+/* -C and the system clocks: names, what may be steered, auxiliary
+ * clocks (not UTC: no leap second, no ADJ_TAI, only _EXTENDED among the
+ * ioctls), CLOCK_TAI read only. */
+static void test_system_clocks(void **state)
+{
+	static const int64_t inc[] = {10};
+	struct gn_dsync_config dc;
+	struct gn_dsync_sink sink;
+	struct gn_tprops tp = {.utc_offset_s = 37, .leap = 1,
+			       .utc_offset_traceable = true};
+	struct gn_measurement m;
+	enum gn_sysoff_method used;
+	struct gn_dclock a, p, c;
+	struct gn_fakeset set;
+	struct dt_log lg;
+	struct dt_base b;
+	clockid_t id = -1;
+	bool st = false;
+	char err[200];
+	int rc;
+
+	(void)state;
+	assert_int_equal(gn_dclock_system_id("CLOCK_REALTIME", &id, &st), 0);
+	assert_int_equal(id, CLOCK_REALTIME);
+	assert_true(st);
+	assert_int_equal(gn_dclock_system_id("clock_realtime", &id, &st), 0);
+	assert_int_equal(gn_dclock_system_id("CLOCK_AUX0", &id, &st), 0);
+	assert_int_equal(id, 16);
+	assert_true(st);
+	assert_int_equal(gn_dclock_system_id("CLOCK_AUX7", &id, &st), 0);
+	assert_int_equal(id, 23);
+	assert_int_equal(gn_dclock_system_id("CLOCK_TAI", &id, &st), 0);
+	assert_int_equal(id, CLOCK_TAI);
+	assert_false(st);
+	assert_int_equal(gn_dclock_system_id("CLOCK_AUX8", &id, &st), -EINVAL);
+	assert_int_equal(gn_dclock_system_id("CLOCK_AUX", &id, &st), -EINVAL);
+	assert_int_equal(gn_dclock_system_id("CLOCK_AUX01", &id, &st),
+			 -EINVAL);
+	assert_int_equal(gn_dclock_system_id("CLOCK_MONOTONIC", &id, &st),
+			 -EINVAL);
+	assert_int_equal(gn_dclock_system_id("eth0", &id, &st), -ENOENT);
+	assert_int_equal(gn_dclock_system_id("/dev/ptp0", &id, &st), -ENOENT);
+	assert_true(gn_dclock_is_system_name("CLOCK_AUX3"));
+	assert_false(gn_dclock_is_system_name("CLOCK_TAI"));
+	assert_false(gn_dclock_is_system_name("CLOCK_BOOTTIME"));
+
+	/* The real clocks: opened, never adjusted here. */
+	assert_int_equal(gn_dclock_open(&c, "CLOCK_MONOTONIC", NULL, err,
+					sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "CLOCK_MONOTONIC: not a clock gnomon "
+				 "synchronizes (CLOCK_REALTIME, "
+				 "CLOCK_AUX0..CLOCK_AUX7, CLOCK_TAI as a "
+				 "source)");
+	assert_int_equal(gn_dclock_open(&c, "CLOCK_TAI", NULL, err,
+					sizeof(err)),
+			 0);
+	assert_true(c.is_system);
+	assert_false(c.is_utc);
+	assert_true(c.read_only);
+	assert_int_equal(gn_dclock_adjfreq(&c, 1.0), -EPERM);
+	assert_int_equal(gn_dclock_step(&c, 1), -EPERM);
+	assert_int_equal(gn_dclock_set_tai(&c, 37), -EOPNOTSUPP);
+	gn_dclock_close(&c);
+	/* An auxiliary clock exists only where the kernel (6.17+) has it
+	 * enabled; either way the answer is exact. */
+	rc = gn_dclock_open(&c, "CLOCK_AUX7", NULL, err, sizeof(err));
+	if (rc) {
+		assert_string_equal(err,
+				    "CLOCK_AUX7: not available on this system");
+	} else {
+		assert_false(c.is_utc);
+		assert_false(c.read_only);
+		gn_dclock_close(&c);
+	}
+
+	/* Fakes: CLOCK_AUX0 and a PHC answering every ioctl method. */
+	memset(&set, 0, sizeof(set));
+	dt_base_init(&b, 0, inc, 1);
+	set.base = b.fb;
+	assert_int_equal(gn_fakeset_parse(&set,
+					  "CLOCK_AUX0=1000,/dev/ptp1=0:0:peb,"
+					  "CLOCK_TAI=0,/dev/ptp2=0:0:p",
+					  err, sizeof(err)),
+			 0);
+	gn_dclock_open_fake(&a, gn_fakeset_find(&set, "CLOCK_AUX0"));
+	assert_true(a.is_system);
+	assert_false(a.is_utc);
+	assert_false(a.read_only);
+	assert_int_equal(gn_dclock_set_leap(&a, 1), -EOPNOTSUPP);
+	assert_int_equal(gn_dclock_set_tai(&a, 37), -EOPNOTSUPP);
+	assert_int_equal(gn_dclock_set_sync(&a), -EOPNOTSUPP);
+	gn_dclock_open_fake(&c, gn_fakeset_find(&set, "CLOCK_TAI"));
+	assert_true(c.read_only);
+	assert_false(c.is_utc);
+	/* Against an auxiliary clock only _EXTENDED, even where the PHC
+	 * answers PTP_SYS_OFFSET_PRECISE; without it, sandwiches. */
+	gn_dclock_open_fake(&p, gn_fakeset_find_index(&set, 1));
+	assert_int_equal(gn_dclock_compare(&p, &a, 3, &m, &used), 0);
+	assert_int_equal(used, GN_SYSOFF_EXTENDED);
+	gn_dclock_open_fake(&p, gn_fakeset_find_index(&set, 2));
+	assert_int_equal(gn_dclock_compare(&p, &a, 3, &m, &used), 0);
+	assert_int_equal(used, GN_SYSOFF_READ);
+
+	/* The auxiliary clock as a sink of a PHC (both TAI): no UTC
+	 * offset, no leap second armed, no ADJ_TAI, whatever the
+	 * grandmaster says. */
+	gn_dclock_open_fake(&p, gn_fakeset_find_index(&set, 1));
+	dt_log_init(&lg);
+	gn_dsync_config_default(&dc);
+	gn_dsync_sink_init(&sink, &a, &dc);
+	assert_int_equal(gn_dsync_update(&dc, &sink, &p, &tp, "phc", &lg.log),
+			 0);
+	assert_true(llabs(sink.last_offset_ns - 1000) < 100);
+	assert_int_equal(a.fake->tai_offset_s, 0);
+	assert_int_equal(a.fake->leap_armed, 0);
+	assert_int_equal(dt_find_sub(&lg, 0, "leap"), -1);
+}
+
 static void test_pps_arithmetic(void **state)
 {
 	int64_t off;
@@ -323,6 +445,7 @@ int main(void)
 	    cmocka_unit_test(test_read_only_and_limits),
 	    cmocka_unit_test(test_fake_kernel_leap),
 	    cmocka_unit_test(test_fakeset_spec),
+	    cmocka_unit_test(test_system_clocks),
 	    cmocka_unit_test(test_pps_arithmetic),
 	};
 
