@@ -33,21 +33,6 @@ struct cfg_iface {
 	struct cfg_slot *slot; /* one per option */
 };
 
-/*
- * The parser hook (for programs that share ptp4l's file format but
- * implement more than gnomond, such as gnomon-phc2sys): asked about
- * every value the option table marks "not supported yet"; true accepts
- * it. name is the option, text the value as written, ivalue its parsed
- * value for integer and enumerated options (0 otherwise). Only values
- * that already passed the range check reach it. Without a hook (gnomond)
- * nothing changes. Declared here until config.h carries it (the tool
- * repeats the declaration in src/discipline/discipline.h).
- */
-typedef bool (*gn_config_accept_fn)(void *ctx, const char *name,
-				    const char *text, int64_t ivalue);
-void gn_config_set_accept_hook(struct gn_config *cfg, gn_config_accept_fn fn,
-			       void *ctx);
-
 struct gn_config {
 	gn_config_accept_fn accept; /* the parser hook, or NULL */
 	void *accept_ctx;

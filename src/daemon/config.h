@@ -26,6 +26,20 @@ struct gn_config *gn_config_create(void);
 void gn_config_destroy(struct gn_config *cfg);
 
 /*
+ * The parser hook (for programs that share ptp4l's file format but
+ * implement more than gnomond, such as gnomon-phc2sys): asked about
+ * every value the option table marks "not supported yet"; true accepts
+ * it. name is the option, text the value as written, ivalue its parsed
+ * value for integer and enumerated options (0 otherwise). Only values
+ * that already passed the range check reach it. Without a hook (gnomond)
+ * nothing changes.
+ */
+typedef bool (*gn_config_accept_fn)(void *ctx, const char *name,
+				    const char *text, int64_t ivalue);
+void gn_config_set_accept_hook(struct gn_config *cfg, gn_config_accept_fn fn,
+			       void *ctx);
+
+/*
  * Reads a configuration file. Errors are written into err as
  * "FILE:LINE: option 'NAME': what is wrong (allowed: RANGE)" or
  * "FILE:LINE: ..." for syntax errors; returns 0 or a negative errno

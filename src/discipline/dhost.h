@@ -6,7 +6,8 @@
  * at each tick reconfigures when port states changed and updates every
  * sink of every domain from its source. Where port states and time
  * properties come from (management messages, the daemon's own core) is
- * the caller's business.
+ * the caller's business; so is asking the daemon which PHC a port has
+ * (the port query), whose answers switch a clock to another PHC.
  */
 #ifndef GN_DISCIPLINE_DHOST_H
 #define GN_DISCIPLINE_DHOST_H
@@ -23,9 +24,9 @@
  * *phc_index (-1: no PHC, software time stamping), or a negative errno
  * (no answer: nothing changes).
  */
-typedef int (*gn_dhost_port_query_fn)(void *ctx, unsigned domain,
-				      unsigned port, char *ifname,
-				      size_t ifname_len, int *phc_index);
+typedef int (*gn_dhost_port_query_fn)(void *ctx, unsigned domain, unsigned port,
+				      char *ifname, size_t ifname_len,
+				      int *phc_index);
 
 struct gn_dhost {
 	struct gn_autocfg ac;

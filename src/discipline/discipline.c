@@ -95,8 +95,8 @@ static int start_timer(struct gn_discipline *d, double interval_s)
 	return 0;
 }
 
-bool gn_discipline_config_accept(void *ctx, const char *name,
-				 const char *text, int64_t ivalue)
+bool gn_discipline_config_accept(void *ctx, const char *name, const char *text,
+				 int64_t ivalue)
 {
 	(void)ctx;
 	(void)text;
@@ -213,8 +213,7 @@ void gn_discipline_port_state(struct gn_discipline *d, unsigned port,
 	if (d->known[port]) {
 		/* The daemon may have moved the port to another PHC (as
 		 * phc2sys follows PORT_HWCLOCK_NP). */
-		c = gn_ac_port_clock(&d->h.ac, (unsigned)d->ptp_dom,
-				     port + 1);
+		c = gn_ac_port_clock(&d->h.ac, (unsigned)d->ptp_dom, port + 1);
 		if (c >= 0)
 			gn_dhost_set_phc(&d->h, (unsigned)c, ifname, phc_index);
 		gn_ac_port_state(&d->h.ac, (unsigned)d->ptp_dom, port + 1,

@@ -40,24 +40,13 @@ enum gn_discipline_mode {
 struct gn_discipline;
 
 /*
- * gnomond's configuration parser hook (src/daemon/config.c; declared
- * there and here until src/daemon/config.h carries it): fn is asked about
- * each value the option table marks "not supported yet" and accepts it
- * by returning true. ivalue is the parsed value of integer and
- * enumerated options.
- */
-typedef bool (*gn_config_accept_fn)(void *ctx, const char *name,
-				    const char *text, int64_t ivalue);
-void gn_config_set_accept_hook(struct gn_config *cfg, gn_config_accept_fn fn,
-			       void *ctx);
-/*
  * The hook of programs whose clock_servo is the discipline's
  * (gnomon-phc2sys): accepts clock_servo ntpshm and refclock_sock, the
  * outputs for NTP daemons, which gnomond's own PTP servo does not have.
  * Everything else stays as gnomond's table says.
  */
-bool gn_discipline_config_accept(void *ctx, const char *name,
-				 const char *text, int64_t ivalue);
+bool gn_discipline_config_accept(void *ctx, const char *name, const char *text,
+				 int64_t ivalue);
 
 /* vlog receives every log line (syslog levels); may be NULL. */
 typedef void (*gn_discipline_vlog_fn)(void *ctx, int level, const char *fmt,

@@ -233,8 +233,8 @@ int gn_fakeclock_extts_enable(struct gn_fakeclock *f, unsigned ch, bool on)
 		return 0;
 	}
 	if (!f->extts_on)
-		f->extts_last_s = floor_div(map(f->pps_ref, gn_fakeclock_raw(f)),
-					    NS_PER_S);
+		f->extts_last_s =
+		    floor_div(map(f->pps_ref, gn_fakeclock_raw(f)), NS_PER_S);
 	f->extts_on |= 1u << ch;
 	return 0;
 }
@@ -243,12 +243,11 @@ int gn_fakeclock_extts_enable(struct gn_fakeclock *f, unsigned ch, bool on)
  * positive: its mapping is increasing). */
 static int64_t raw_at(const struct gn_fakeclock *ref, int64_t v_ns)
 {
-	long double rate = 1.0L + (long double)(ref->intrinsic_ppb +
-						 ref->freq_ppb) /
-					  1e9L;
-	int64_t raw = ref->raw_anchor_ns +
-		      (int64_t)ceill((long double)(v_ns - ref->v_anchor_ns) /
-				     rate);
+	long double rate =
+	    1.0L + (long double)(ref->intrinsic_ppb + ref->freq_ppb) / 1e9L;
+	int64_t raw =
+	    ref->raw_anchor_ns +
+	    (int64_t)ceill((long double)(v_ns - ref->v_anchor_ns) / rate);
 
 	/* The mapping rounds: settle on the exact first instant. */
 	while (map(ref, raw) < v_ns)

@@ -6,7 +6,9 @@
  * adjustment within max_adj, step, read-only refusal, and the answers of
  * PTP_SYS_OFFSET_PRECISE / _EXTENDED / basic in the kernel's layouts. A
  * fake system clock also emulates the kernel's leap second (STA_INS /
- * STA_DEL applied at UTC midnight) and ADJ_TAI.
+ * STA_DEL applied at UTC midnight) and ADJ_TAI; a fake PHC may also
+ * emulate external time stamp channels (pulses at the whole seconds of
+ * a reference clock, stamped in its own time).
  *
  * It steers nothing in the kernel, ever. The raw time base is
  * CLOCK_MONOTONIC_RAW unless a test gives its own (a counter that moves
@@ -56,8 +58,8 @@ struct gn_fakeclock {
 	 * time of a GNSS receiver's PPS), in this clock's time. */
 	unsigned n_extts;
 	const struct gn_fakeclock *pps_ref;
-	uint32_t extts_on;	 /* bit per enabled channel */
-	int64_t extts_last_s;	 /* pps_ref's second of the last pulse */
+	uint32_t extts_on;    /* bit per enabled channel */
+	int64_t extts_last_s; /* pps_ref's second of the last pulse */
 	/* For tests: what was done to it. */
 	unsigned steps, adjustments, leaps_applied;
 	int64_t last_step_ns;

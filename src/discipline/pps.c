@@ -100,7 +100,8 @@ int gn_pps_fetch(struct gn_pps *p, int timeout_ms, int64_t *ts_ns)
 
 /* "name: what: why" into err; returns rc. */
 static int extts_fail(char *err, size_t errlen, const char *name, int rc,
-		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+		      const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 static int extts_fail(char *err, size_t errlen, const char *name, int rc,
 		      const char *fmt, ...)
@@ -120,8 +121,7 @@ static int extts_fail(char *err, size_t errlen, const char *name, int rc,
 
 /* An ioctl of the PTP core, first in its version-2 form (Linux 5.8+,
  * which checks its flags), then the original one. */
-static int ptp_ioctl2(int fd, unsigned long req2, unsigned long req1,
-		      void *arg)
+static int ptp_ioctl2(int fd, unsigned long req2, unsigned long req1, void *arg)
 {
 	if (ioctl(fd, req2, arg) == 0)
 		return 0;
@@ -198,9 +198,9 @@ int gn_extts_open(struct gn_pps *p, struct gn_dclock *phc,
 	p->fd = phc->fd;
 	memset(&req, 0, sizeof(req));
 	req.index = cfg->channel;
-	req.flags = PTP_ENABLE_FEATURE | (cfg->edge == GN_EXTTS_RISING
-					      ? PTP_RISING_EDGE
-					      : PTP_FALLING_EDGE);
+	req.flags =
+	    PTP_ENABLE_FEATURE |
+	    (cfg->edge == GN_EXTTS_RISING ? PTP_RISING_EDGE : PTP_FALLING_EDGE);
 	rc = ptp_ioctl2(phc->fd, PTP_EXTTS_REQUEST2, PTP_EXTTS_REQUEST, &req);
 	if (rc) {
 		p->fd = -1;
@@ -268,8 +268,8 @@ int gn_extts_read(struct gn_pps *p, int timeout_ms, int64_t *ts_ns)
 			return -EIO;
 		if (ev.index != p->channel)
 			continue; /* another channel's event */
-		*ts_ns = (int64_t)ev.t.sec * NS_PER_S + ev.t.nsec +
-			 p->correction_ns;
+		*ts_ns =
+		    (int64_t)ev.t.sec * NS_PER_S + ev.t.nsec + p->correction_ns;
 		return 0;
 	}
 }

@@ -49,9 +49,9 @@ struct gn_fakeclock;
 
 struct gn_pps {
 	int fd;
-	bool extts;	  /* a PHC's EXTTS channel (fd is the PHC's) */
-	unsigned channel; /* EXTTS */
-	int64_t correction_ns;	  /* EXTTS: added to each stamp */
+	bool extts;		   /* a PHC's EXTTS channel (fd is the PHC's) */
+	unsigned channel;	   /* EXTTS */
+	int64_t correction_ns;	   /* EXTTS: added to each stamp */
 	struct gn_fakeclock *fake; /* EXTTS of a fake PHC */
 	char name[64];
 };
@@ -70,8 +70,8 @@ enum gn_extts_edge {
 };
 
 struct gn_extts_config {
-	unsigned channel;     /* ts2phc.channel */
-	int pin;	      /* ts2phc.pin_index; -1: leave the pins alone */
+	unsigned channel; /* ts2phc.channel */
+	int pin;	  /* ts2phc.pin_index; -1: leave the pins alone */
 	enum gn_extts_edge edge;
 	int64_t correction_ns; /* ts2phc.extts_correction */
 };

@@ -278,14 +278,14 @@ static int phc_of_interface(const char *ifname)
  * 4.0, which lacks it, the interface's PHC). 0, -ENODEV (no such port)
  * or another negative errno.
  */
-static int query_port(struct p2s_agent *a, unsigned port, int *state,
-		      int *ts, char *ifname, size_t len, int *phc)
+static int query_port(struct p2s_agent *a, unsigned port, int *state, int *ts,
+		      char *ifname, size_t len, int *phc)
 {
 	struct gn_mgmtc_msg m, hw;
 	int rc;
 
-	rc = p2s_agent_get(a, GN_MGMT_PORT_PROPERTIES_NP, (uint16_t)port,
-			   1000, &m);
+	rc = p2s_agent_get(a, GN_MGMT_PORT_PROPERTIES_NP, (uint16_t)port, 1000,
+			   &m);
 	if (rc)
 		return rc;
 	*state = m.data.port_properties.port_state;
@@ -294,8 +294,8 @@ static int query_port(struct p2s_agent *a, unsigned port, int *state,
 		 m.data.port_properties.iface);
 	rc = p2s_agent_get(a, GN_MGMT_PORT_HWCLOCK_NP, (uint16_t)port, 1000,
 			   &hw);
-	*phc = rc == 0 ? hw.data.port_hwclock.phc_index
-		       : phc_of_interface(ifname);
+	*phc =
+	    rc == 0 ? hw.data.port_hwclock.phc_index : phc_of_interface(ifname);
 	return 0;
 }
 
@@ -317,8 +317,7 @@ static int auto_port_query(void *ctx, unsigned domain, unsigned port,
 	for (i = 0; i < ag->n; i++) {
 		if (ag->a[i].domain != domain || !ag->a[i].open)
 			continue;
-		rc = query_port(&ag->a[i], port, &state, &ts, ifname, len,
-				phc);
+		rc = query_port(&ag->a[i], port, &state, &ts, ifname, len, phc);
 		if (rc)
 			return rc;
 		if (ts == GN_TIMESTAMPING_SOFTWARE)
@@ -368,8 +367,8 @@ static int auto_init_ports(struct gn_dhost *h, struct p2s_agent *a,
 		char ifname[GN_AC_NAME_MAX];
 		int state, ts, phc, c;
 
-		rc = query_port(a, i, &state, &ts, ifname, sizeof(ifname),
-				&phc);
+		rc =
+		    query_port(a, i, &state, &ts, ifname, sizeof(ifname), &phc);
 		if (rc == -ENODEV)
 			continue; /* no such port */
 		if (rc) {

@@ -5,13 +5,14 @@
  * and log lines, talking to gnomond or ptp4l over the management socket
  * (docs/man/gnomon-phc2sys.8, docs/discipline.md).
  *
- * This file: the command line and the manual modes (-s/-c, -d PPS, -w,
- * -O). The automatic mode and the management agent are in
+ * This file: the command line and the manual modes (-s/-c, -d PPS,
+ * --extts_channel, -w, -O). The automatic mode and the management agent are in
  * gnomon-phc2sys-auto.c; clocks, servos, leap seconds and outputs in
  * src/discipline.
  *
  * Must not: adjust a clock it was not told to synchronize (the source is
- * only read), or loop without checking for SIGINT/SIGTERM.
+ * only read; with --extts_channel the one clock steered is the PHC of
+ * -c), or loop without checking for SIGINT/SIGTERM.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,7 +40,7 @@
 #define OPT_EXTTS_PIN	     0x81
 #define OPT_EXTTS_POLARITY   0x82
 #define OPT_EXTTS_CORRECTION 0x83
-#define MAX_DST	  P2S_MAX_DST
+#define MAX_DST		     P2S_MAX_DST
 
 __attribute__((format(printf, 3, 0))) static void
 tool_vlog(void *ctx, int level, const char *fmt, va_list ap)
@@ -67,12 +68,22 @@ static void usage(const char *progname)
 		"source\n"
 		" -C [name]      system clock to synchronize with -r "
 		"(CLOCK_REALTIME)\n"
+		"                or CLOCK_AUX0..CLOCK_AUX7\n"
 		" manual configuration:\n"
 		" -c [dev|name]  time sink device (CLOCK_REALTIME)\n"
 		" -d [dev]       time source PPS device\n"
 		" -s [dev|name]  time source device\n"
 		" -O [offset]    sink-source time offset in seconds (0)\n"
 		" -w             wait for ptp4l\n"
+		" --extts_channel [n]    time source: external time stamp "
+		"channel n of the\n"
+		"                        sink PHC (-c), whole seconds from -s "
+		"or the PHC\n"
+		" --extts_pin [pin]      assign this pin to the channel first "
+		"(-1: none)\n"
+		" --extts_polarity [rising|falling] edge time stamped "
+		"(rising)\n"
+		" --extts_correction [ns] added to each time stamp (0)\n"
 		" common options:\n"
 		" -f [file]      configuration file\n"
 		" -E [pi|linreg|kalman|ntpshm|refclock_sock] clock servo "
@@ -251,13 +262,21 @@ static int settings_from_config(struct p2s_settings *st, struct gn_config *cfg,
 				int readings, unsigned stats)
 {
 	struct gn_dsync_config *dc = &st->dc;
-	int servo = to->servo >= 0
-			? to->servo
-			: (int)gn_config_get_int(cfg, NULL, "clock_servo");
+	int servo = GN_CFG_SERVO_PI; /* phc2sys's default, not gnomond's */
 	char err[256];
+
+	if (to->servo >= 0)
+		servo = to->servo;
+	else if (gn_config_is_set(cfg, NULL, "clock_servo"))
+		servo = (int)gn_config_get_int(cfg, NULL, "clock_servo");
 
 	gn_dsync_config_default(dc);
 	gn_dsync_config_servo(dc, servo);
+	gn_dlog(&st->log, GN_DLOG_DEBUG, "clock servo %s",
+		dc->output == GN_DSYNC_NTPSHM ? "ntpshm"
+		: dc->output == GN_DSYNC_SOCK
+		    ? "refclock_sock"
+		    : gn_servo_type_str(dc->servo.type));
 	/* phc2sys's constants unless the file or command line set them. */
 	if (gn_config_is_set(cfg, NULL, "pi_proportional_const"))
 		dc->servo.pi_kp =
@@ -313,8 +332,8 @@ static int open_output(struct p2s_settings *st, struct gn_config *cfg)
 	} else if (st->dc.output == GN_DSYNC_NTPSHM) {
 		rc = gn_refclock_shm_open(
 		    &shm_out,
-		    (int)gn_config_get_int(cfg, NULL, "ntpshm_segment"),
-		    err, sizeof(err));
+		    (int)gn_config_get_int(cfg, NULL, "ntpshm_segment"), err,
+		    sizeof(err));
 		st->dc.shm = &shm_out;
 	}
 	if (rc)
@@ -460,8 +479,9 @@ static int extts_loop(struct manual *m, struct gn_pps *x)
 		m->st->utc_offset_forced_s = 0;
 	}
 	while (p2s_running) {
-		rc = gn_extts_sample(x, &m->dst[0], m->have_src ? &m->src : NULL,
-				     m->st->dc.readings, 10000, &off, &ts);
+		rc =
+		    gn_extts_sample(x, &m->dst[0], m->have_src ? &m->src : NULL,
+				    m->st->dc.readings, 10000, &off, &ts);
 		if (rc == -EAGAIN) {
 			gn_dlog(&m->st->log, GN_DLOG_WARNING,
 				"external time stamp is not in sync with %s "
@@ -919,8 +939,7 @@ int main(int argc, char *argv[])
 	} else {
 		rc = run_manual(
 		    &st, src_name, pps_dev, use_extts ? &ext : NULL, dst, ndst,
-		    wait_sync, uds[nuds - 1],
-		    (uint8_t)domains[ndom - 1],
+		    wait_sync, uds[nuds - 1], (uint8_t)domains[ndom - 1],
 		    (uint8_t)gn_config_get_int(cfg, NULL, "transportSpecific"));
 	}
 	rc = rc ? 1 : 0;

@@ -5,6 +5,9 @@
  * which are sinks, when synchronization waits, servo resets, -r vs -rr,
  * two PHCs behind one port set, several domains (out-of-domain source),
  * lost connections, and the exact phc2sys log lines of each decision.
+ * With the host (dhost.c) on fake PHCs and a fake daemon answering the
+ * port query: a port's PHC switched at run time (a bond failover), as
+ * source and as sink.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -278,8 +281,8 @@ struct fake_daemon {
 	unsigned asked;
 };
 
-static int fake_query(void *ctx, unsigned domain, unsigned port,
-		      char *ifname, size_t len, int *phc)
+static int fake_query(void *ctx, unsigned domain, unsigned port, char *ifname,
+		      size_t len, int *phc)
 {
 	struct fake_daemon *fd = ctx;
 
@@ -337,8 +340,8 @@ static void host_setup(int st1, int st2)
 	assert_int_equal(gn_ac_add_sys_domain(&host.ac, "CLOCK_REALTIME", true),
 			 1);
 	for (i = 0; i < host.ac.nclk; i++)
-		assert_int_equal(gn_dhost_open_clock(&host, i, err, sizeof(err)),
-				 0);
+		assert_int_equal(
+		    gn_dhost_open_clock(&host, i, err, sizeof(err)), 0);
 	gn_ac_domain_ready(&host.ac, 0);
 	gn_ac_set_subscribed(&host.ac, 0, true);
 }
@@ -376,9 +379,8 @@ static void test_phc_switch_source(void **state)
 	 * now reports PHC 4. */
 	from = lg.n;
 	daemon_.phc[1] = 4;
-	assert_int_equal(gn_ac_port_state(&host.ac, 0, 1, GN_PS_LISTENING,
-					  "p1"),
-			 1);
+	assert_int_equal(
+	    gn_ac_port_state(&host.ac, 0, 1, GN_PS_LISTENING, "p1"), 1);
 	gn_dhost_run(&host);
 	assert_int_equal(daemon_.asked, 3);
 	assert_true(dt_find(&lg, from, "bond0: PHC changed from 3 to 4") >= 0);
@@ -458,9 +460,9 @@ static void test_phc_switch_sink(void **state)
 	gn_ac_port_state(&host.ac, 0, 2, GN_PS_MASTER, "p2");
 	from = lg.n;
 	gn_dhost_run(&host);
-	assert_true(dt_find_sub(&lg, from,
-				"eth7: cannot switch to PHC 9: /dev/ptp9") >=
-		    0);
+	assert_true(
+	    dt_find_sub(&lg, from, "eth7: cannot switch to PHC 9: /dev/ptp9") >=
+	    0);
 	assert_ptr_equal(host.clk[1].fake, p6);
 	assert_int_equal(host.ac.clk[1].phc_index, 6);
 

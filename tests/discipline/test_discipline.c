@@ -4,7 +4,10 @@
  * clocks in real time: disabled by default, configuration errors, ports
  * without a PHC left alone, a grandmaster's CLOCK_REALTIME driving the
  * PHCs (auto_rr), then a slave port's PHC driving CLOCK_REALTIME with
- * the UTC offset of the time properties, and the log lines that say so.
+ * the UTC offset of the time properties, and the log lines that say so;
+ * a port the daemon moves to another PHC; and the configuration parser
+ * hook that lets gnomon-phc2sys's files say clock_servo ntpshm or
+ * refclock_sock while gnomond's parser keeps refusing them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -214,33 +217,32 @@ static void test_config_hook(void **state)
 
 	(void)state;
 	/* gnomond (no hook): the NTP outputs are not its PTP servos. */
-	assert_int_equal(read_servo_file("ntpshm", false, &servo, err,
-					 sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    read_servo_file("ntpshm", false, &servo, err, sizeof(err)),
+	    -EINVAL);
 	assert_non_null(strstr(err, ":2: option 'clock_servo': value 'ntpshm' "
 				    "not supported yet"));
-	assert_int_equal(read_servo_file("refclock_sock", false, &servo, err,
-					 sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    read_servo_file("refclock_sock", false, &servo, err, sizeof(err)),
+	    -EINVAL);
 	/* gnomon-phc2sys's hook takes them from the file. */
 	assert_int_equal(
 	    read_servo_file("ntpshm", true, &servo, err, sizeof(err)), 0);
 	assert_int_equal(servo, GN_CFG_SERVO_NTPSHM);
-	assert_int_equal(read_servo_file("REFCLOCK_SOCK", true, &servo, err,
-					 sizeof(err)),
-			 0);
+	assert_int_equal(
+	    read_servo_file("REFCLOCK_SOCK", true, &servo, err, sizeof(err)),
+	    0);
 	assert_int_equal(servo, GN_CFG_SERVO_REFCLOCK_SOCK);
 	/* and nothing else: nullf stays unsupported, bad names bad. */
 	assert_int_equal(
 	    read_servo_file("nullf", true, &servo, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "value 'nullf' not supported yet"));
-	assert_int_equal(
-	    read_servo_file("pid", true, &servo, err, sizeof(err)), -EINVAL);
+	assert_int_equal(read_servo_file("pid", true, &servo, err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "bad value 'pid'"));
 	/* The hook only widens enumerated values of clock_servo. */
-	assert_false(gn_discipline_config_accept(NULL, "discipline_servo",
-						 "ntpshm",
-						 GN_CFG_SERVO_NTPSHM));
+	assert_false(gn_discipline_config_accept(
+	    NULL, "discipline_servo", "ntpshm", GN_CFG_SERVO_NTPSHM));
 	assert_false(gn_discipline_config_accept(NULL, "clock_servo", "nullf",
 						 GN_CFG_SERVO_NULLF));
 	assert_true(gn_discipline_config_accept(NULL, "clock_servo", "ntpshm",

@@ -4,7 +4,8 @@
  * kernel layouts (measure.c), the fake PHC's answers to the
  * PTP_SYS_OFFSET* ioctls and the method fallback of dclock.c, read-only
  * and max_adj handling, the fake system clock's kernel leap, fake clock
- * specifications, and the PPS arithmetic. Values are hand-computed.
+ * specifications, the PPS arithmetic, and the system clocks of -C/-s/-c
+ * (names, auxiliary clocks, CLOCK_TAI). Values are hand-computed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -305,8 +306,8 @@ static void test_system_clocks(void **state)
 	static const int64_t inc[] = {10};
 	struct gn_dsync_config dc;
 	struct gn_dsync_sink sink;
-	struct gn_tprops tp = {.utc_offset_s = 37, .leap = 1,
-			       .utc_offset_traceable = true};
+	struct gn_tprops tp = {
+	    .utc_offset_s = 37, .leap = 1, .utc_offset_traceable = true};
 	struct gn_measurement m;
 	enum gn_sysoff_method used;
 	struct gn_dclock a, p, c;
@@ -333,8 +334,7 @@ static void test_system_clocks(void **state)
 	assert_false(st);
 	assert_int_equal(gn_dclock_system_id("CLOCK_AUX8", &id, &st), -EINVAL);
 	assert_int_equal(gn_dclock_system_id("CLOCK_AUX", &id, &st), -EINVAL);
-	assert_int_equal(gn_dclock_system_id("CLOCK_AUX01", &id, &st),
-			 -EINVAL);
+	assert_int_equal(gn_dclock_system_id("CLOCK_AUX01", &id, &st), -EINVAL);
 	assert_int_equal(gn_dclock_system_id("CLOCK_MONOTONIC", &id, &st),
 			 -EINVAL);
 	assert_int_equal(gn_dclock_system_id("eth0", &id, &st), -ENOENT);
@@ -344,16 +344,15 @@ static void test_system_clocks(void **state)
 	assert_false(gn_dclock_is_system_name("CLOCK_BOOTTIME"));
 
 	/* The real clocks: opened, never adjusted here. */
-	assert_int_equal(gn_dclock_open(&c, "CLOCK_MONOTONIC", NULL, err,
-					sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    gn_dclock_open(&c, "CLOCK_MONOTONIC", NULL, err, sizeof(err)),
+	    -EINVAL);
 	assert_string_equal(err, "CLOCK_MONOTONIC: not a clock gnomon "
 				 "synchronizes (CLOCK_REALTIME, "
 				 "CLOCK_AUX0..CLOCK_AUX7, CLOCK_TAI as a "
 				 "source)");
-	assert_int_equal(gn_dclock_open(&c, "CLOCK_TAI", NULL, err,
-					sizeof(err)),
-			 0);
+	assert_int_equal(
+	    gn_dclock_open(&c, "CLOCK_TAI", NULL, err, sizeof(err)), 0);
 	assert_true(c.is_system);
 	assert_false(c.is_utc);
 	assert_true(c.read_only);

@@ -95,8 +95,8 @@ static void test_read_events(void **state)
 
 static void test_open_errors(void **state)
 {
-	struct gn_extts_config cfg = {.channel = 0, .pin = -1,
-				      .edge = GN_EXTTS_RISING};
+	struct gn_extts_config cfg = {
+	    .channel = 0, .pin = -1, .edge = GN_EXTTS_RISING};
 	struct gn_fakeset set;
 	struct gn_dclock c;
 	struct gn_pps p;
@@ -214,7 +214,8 @@ static void rig(const int64_t *inc, unsigned n)
 
 static void test_fake_pulses(void **state)
 {
-	struct gn_extts_config cfg = {.channel = 1, .pin = -1,
+	struct gn_extts_config cfg = {.channel = 1,
+				      .pin = -1,
 				      .edge = GN_EXTTS_RISING,
 				      .correction_ns = 3};
 	struct gn_dclock c;
@@ -262,8 +263,8 @@ static const int64_t inc_1us[] = {1000};
 
 static void test_closed_loop(void **state)
 {
-	struct gn_extts_config cfg = {.channel = 0, .pin = -1,
-				      .edge = GN_EXTTS_RISING};
+	struct gn_extts_config cfg = {
+	    .channel = 0, .pin = -1, .edge = GN_EXTTS_RISING};
 	struct gn_dsync_config dc;
 	struct gn_dsync_sink sink;
 	struct gn_tprops tp = {.utc_offset_s = 37};
@@ -310,8 +311,7 @@ static void test_closed_loop(void **state)
 	}
 	/* Stepped once (-2.5 ms), then locked within a few ns. */
 	assert_int_equal(phc.steps, 1);
-	assert_true(phc.last_step_ns < -2500000 &&
-		    phc.last_step_ns > -2500200);
+	assert_true(phc.last_step_ns < -2500000 && phc.last_step_ns > -2500200);
 	assert_int_equal(sink.state, GN_SERVO_LOCKED);
 	assert_true(llabs(err_ns) < 10);
 	assert_true(llabs(sink.last_offset_ns) < 10);
@@ -321,8 +321,7 @@ static void test_closed_loop(void **state)
 	gn_fakeclock_step(&sys, 18800000);
 	assert_int_equal(gn_fakeclock_extts_next(&phc, false, &raw, &ts), 0);
 	b.raw = raw + 100000;
-	assert_int_equal(gn_extts_sample(&p, &c, &s, 5, 0, &off, &ts),
-			 -EAGAIN);
+	assert_int_equal(gn_extts_sample(&p, &c, &s, 5, 0, &off, &ts), -EAGAIN);
 	assert_true(llabs(off - 20000000) < 1000);
 	/* Without a clock for the seconds, the PHC's own second. */
 	assert_int_equal(gn_fakeclock_extts_next(&phc, false, &raw, &ts), 0);
