@@ -56,6 +56,7 @@ read_page(const struct gn_page *p, clockid_t clk, unsigned words,
 {
 	const uint64_t *src = p->u.w;
 	int64_t give_up = 0;
+	uint32_t stuck_seq = 0;
 	unsigned i, tries;
 	struct timespec ts;
 
@@ -68,10 +69,14 @@ read_page(const struct gn_page *p, clockid_t clk, unsigned words,
 			/* The slow path: a preempted (or dead) writer. */
 			int64_t now = gn_lib_clock_ns(CLOCK_MONOTONIC);
 
-			if (!give_up)
+			/* Only a sequence that stays where it is means a
+			 * dead writer; one that moves is a busy writer. */
+			if (!give_up || s1 != stuck_seq) {
 				give_up = now + READ_GIVE_UP_NS;
-			else if (now > give_up)
+				stuck_seq = s1;
+			} else if (now > give_up) {
 				return -EAGAIN;
+			}
 			sched_yield();
 		}
 		if (s1 & 1u) {
