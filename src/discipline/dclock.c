@@ -134,6 +134,10 @@ static int open_system(struct gn_dclock *c, const char *name, clockid_t id,
 	c->max_adj_ppb = tx.tolerance / SCALED_PPM_PER_PPB;
 	if (c->max_adj_ppb <= 0)
 		c->max_adj_ppb = 500000.0;
+	/* As linuxptp: CLOCK_REALTIME goes 10 % further by tick steps. */
+	if (id == CLOCK_REALTIME &&
+	    gn_timex_tick_limits(&c->user_hz, &c->nominal_tick_us) == 0)
+		c->max_adj_ppb += 1e8;
 	return 0;
 }
 
@@ -314,7 +318,7 @@ int gn_dclock_get_freq(struct gn_dclock *c, double *ppb)
 	memset(&tx, 0, sizeof(tx));
 	if (clock_adjtime(c->clkid, &tx) < 0)
 		return -errno;
-	*ppb = tx.freq / SCALED_PPM_PER_PPB;
+	*ppb = gn_timex_tick_freq(&tx, c->user_hz, c->nominal_tick_us);
 	return 0;
 }
 
@@ -334,7 +338,11 @@ int gn_dclock_adjfreq(struct gn_dclock *c, double ppb)
 		return gn_fakeclock_adjfreq(c->fake, ppb);
 	memset(&tx, 0, sizeof(tx));
 	tx.modes = ADJ_FREQUENCY;
-	tx.freq = (long)llround(ppb * SCALED_PPM_PER_PPB);
+	if (c->nominal_tick_us > 0)
+		gn_timex_set_tick_freq(&tx, ppb, c->user_hz,
+				       c->nominal_tick_us, c->max_adj_ppb - 1e8);
+	else
+		tx.freq = (long)llround(ppb * SCALED_PPM_PER_PPB);
 	return kernel_adjtime(c, &tx);
 }
 

@@ -47,6 +47,9 @@ struct gn_dclock {
 	bool is_utc;	/* keeps UTC (CLOCK_REALTIME), not TAI */
 	bool read_only; /* never adjusted */
 	double max_adj_ppb;
+	/* CLOCK_REALTIME: USER_HZ and its nominal tick (us), to steer
+	 * beyond the frequency's limit by tick steps (0: not used). */
+	long user_hz, nominal_tick_us;
 	/* PTP_CLOCK_GETCAPS (PHC; a fake PHC reports 0) */
 	int n_ext_ts, n_per_out, n_pins, pps;
 	/* Method that worked against the system clock sysoff_peer (-1:

@@ -120,13 +120,9 @@ static void realtime_raw_pair(int64_t *rt_ns, int64_t *raw_ns)
 /* The system clock's total frequency adjustment: tick + frequency. */
 static double system_freq(const struct gn_pclock *c, const struct timex *tx)
 {
-	double ppb = tx->freq / SCALED_PPM_PER_PPB;
-
-	if (c->kind == GN_PCLOCK_SYSTEM && c->nominal_tick_us > 0 &&
-	    tx->tick > 0)
-		ppb += 1e3 * (double)c->user_hz *
-		       (double)(tx->tick - c->nominal_tick_us);
-	return ppb;
+	if (c->kind != GN_PCLOCK_SYSTEM)
+		return tx->freq / SCALED_PPM_PER_PPB;
+	return gn_timex_tick_freq(tx, c->user_hz, c->nominal_tick_us);
 }
 
 static void init_common(struct gn_pclock *c, enum gn_pclock_kind kind)
@@ -150,12 +146,8 @@ int gn_pclock_open_system(struct gn_pclock *c)
 	c->max_adj_ppb = tx.tolerance / SCALED_PPM_PER_PPB;
 	if (c->max_adj_ppb <= 0)
 		c->max_adj_ppb = 500000.0;
-	c->user_hz = sysconf(_SC_CLK_TCK);
-	if (c->user_hz > 0 && c->user_hz <= 1000000) {
-		c->nominal_tick_us = 1000000 / c->user_hz;
-		/* the tick may move by 10 % of its nominal length */
-		c->max_adj_ppb += 1e8;
-	}
+	if (gn_timex_tick_limits(&c->user_hz, &c->nominal_tick_us) == 0)
+		c->max_adj_ppb += 1e8; /* the tick may move by 10 % */
 	c->freq_ppb = system_freq(c, &tx);
 	return 0;
 }
@@ -352,6 +344,28 @@ int gn_pclock_adjfreq(struct gn_pclock *c, double ppb)
 	if (rc)
 		return rc;
 	c->freq_ppb = ppb;
+	return 0;
+}
+
+double gn_timex_tick_freq(const struct timex *tx, long user_hz,
+			  long nominal_tick_us)
+{
+	double ppb = tx->freq / SCALED_PPM_PER_PPB;
+
+	if (nominal_tick_us > 0 && tx->tick > 0)
+		ppb += 1e3 * (double)user_hz *
+		       (double)(tx->tick - nominal_tick_us);
+	return ppb;
+}
+
+int gn_timex_tick_limits(long *user_hz, long *nominal_tick_us)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (hz <= 0 || hz > 1000000)
+		return -EINVAL;
+	*user_hz = hz;
+	*nominal_tick_us = 1000000 / hz;
 	return 0;
 }
 

@@ -69,6 +69,12 @@ void gn_timex_setoffset(struct timex *tx, int64_t delta_ns);
  */
 double gn_timex_set_tick_freq(struct timex *tx, double ppb, long user_hz,
 			      long nominal_tick_us, double fine_max_ppb);
+/* The frequency a timex read back from the system clock says, tick
+ * included (ppb). */
+double gn_timex_tick_freq(const struct timex *tx, long user_hz,
+			  long nominal_tick_us);
+/* USER_HZ and the nominal tick (us) of the system clock; 0 or -EINVAL. */
+int gn_timex_tick_limits(long *user_hz, long *nominal_tick_us);
 /* Steps the clock by delta_ns. */
 int gn_pclock_step(struct gn_pclock *c, int64_t delta_ns);
 /*

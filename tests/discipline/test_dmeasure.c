@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dclock.h"
 #include "dsync.h"
@@ -343,7 +344,17 @@ static void test_system_clocks(void **state)
 	assert_false(gn_dclock_is_system_name("CLOCK_TAI"));
 	assert_false(gn_dclock_is_system_name("CLOCK_BOOTTIME"));
 
-	/* The real clocks: opened, never adjusted here. */
+	/* The real clocks: opened, never adjusted here. CLOCK_REALTIME,
+	 * as linuxptp, reaches 10 % beyond the kernel's tolerance (500
+	 * ppm) through the tick (USER_HZ ticks, each within 10 %); the
+	 * split itself is test_pclock's test_tick_freq_split. */
+	assert_int_equal(
+	    gn_dclock_open(&c, "CLOCK_REALTIME", NULL, err, sizeof(err)), 0);
+	assert_true(c.is_utc);
+	assert_int_equal(c.user_hz, sysconf(_SC_CLK_TCK));
+	assert_int_equal(c.nominal_tick_us, 1000000 / c.user_hz);
+	assert_true(c.max_adj_ppb == 500000.0 + 1e8);
+	gn_dclock_close(&c);
 	assert_int_equal(
 	    gn_dclock_open(&c, "CLOCK_MONOTONIC", NULL, err, sizeof(err)),
 	    -EINVAL);
