@@ -339,8 +339,8 @@ int gn_dclock_adjfreq(struct gn_dclock *c, double ppb)
 	memset(&tx, 0, sizeof(tx));
 	tx.modes = ADJ_FREQUENCY;
 	if (c->nominal_tick_us > 0)
-		gn_timex_set_tick_freq(&tx, ppb, c->user_hz,
-				       c->nominal_tick_us, c->max_adj_ppb - 1e8);
+		gn_timex_set_tick_freq(&tx, ppb, c->user_hz, c->nominal_tick_us,
+				       c->max_adj_ppb - 1e8);
 	else
 		tx.freq = (long)llround(ppb * SCALED_PPM_PER_PPB);
 	return kernel_adjtime(c, &tx);

@@ -409,19 +409,35 @@ static int manual_loop(struct manual *m)
 	return 0;
 }
 
-static int pps_loop(struct manual *m, struct gn_pps *pps)
+/* Pulse sources (PPS, EXTTS): one sample a second; without a source
+ * clock whole seconds cannot be known from the pulses, so no UTC offset
+ * can be applied. */
+static void pulse_begin(struct manual *m)
 {
-	struct gn_dsync_sink *s = &m->sink[0];
-	int64_t pps_ts, off;
-	int rc;
-
 	m->st->dc.interval_s = 1.0;
 	if (!m->have_src) {
-		/* Whole seconds cannot be known from PPS alone: no UTC
-		 * offset can be applied. */
 		m->st->dc.forced_sync_offset = true;
 		m->st->utc_offset_forced_s = 0;
 	}
+}
+
+/* Feeds one pulse's offset to the (single) sink; utc: whether the
+ * reference keeps UTC when there is no source clock. */
+static void pulse_apply(struct manual *m, int64_t off, int64_t ts, bool utc,
+			const char *label)
+{
+	manual_tp(m);
+	gn_dsync_apply(&m->st->dc, &m->sink[0], m->have_src ? &m->src : NULL,
+		       m->have_src ? m->src.is_utc : utc, off, ts, -1, &m->tp,
+		       label, &m->st->log);
+}
+
+static int pps_loop(struct manual *m, struct gn_pps *pps)
+{
+	int64_t pps_ts, off;
+	int rc;
+
+	pulse_begin(m);
 	while (p2s_running) {
 		rc = gn_pps_fetch(pps, 10000, &pps_ts);
 		if (rc) {
@@ -453,10 +469,7 @@ static int pps_loop(struct manual *m, struct gn_pps *pps)
 				continue;
 			}
 		}
-		manual_tp(m);
-		gn_dsync_apply(&m->st->dc, s, m->have_src ? &m->src : NULL,
-			       m->have_src ? m->src.is_utc : true, off, pps_ts,
-			       -1, &m->tp, "pps", &m->st->log);
+		pulse_apply(m, off, pps_ts, true, "pps");
 	}
 	return 0;
 }
@@ -469,15 +482,10 @@ static int pps_loop(struct manual *m, struct gn_pps *pps)
  */
 static int extts_loop(struct manual *m, struct gn_pps *x)
 {
-	struct gn_dsync_sink *s = &m->sink[0];
 	int64_t ts, off;
 	int rc;
 
-	m->st->dc.interval_s = 1.0;
-	if (!m->have_src) {
-		m->st->dc.forced_sync_offset = true;
-		m->st->utc_offset_forced_s = 0;
-	}
+	pulse_begin(m);
 	while (p2s_running) {
 		rc =
 		    gn_extts_sample(x, &m->dst[0], m->have_src ? &m->src : NULL,
@@ -504,10 +512,7 @@ static int extts_loop(struct manual *m, struct gn_pps *x)
 				strerror(-rc));
 			return rc;
 		}
-		manual_tp(m);
-		gn_dsync_apply(&m->st->dc, s, m->have_src ? &m->src : NULL,
-			       m->have_src ? m->src.is_utc : m->dst[0].is_utc,
-			       off, ts, -1, &m->tp, "extts", &m->st->log);
+		pulse_apply(m, off, ts, m->dst[0].is_utc, "extts");
 	}
 	return 0;
 }

@@ -696,6 +696,23 @@ static void text_str(const uint8_t *p, size_t avail, char *buf, size_t cap)
 #define U(v)   json_integer((json_int_t)(v))
 #define B01(v) json_integer((v) ? 1 : 0)
 
+/* The time properties (currentUtcOffset, flags, timeSource) at d[0..3],
+ * as TIME_PROPERTIES_DATA_SET and GRANDMASTER_SETTINGS_NP carry them. */
+static void time_props(struct out *o, const uint8_t *d)
+{
+	static const char *const flag[] = {
+	    "leap61",	    "leap59",	     "currentUtcOffsetValid",
+	    "ptpTimescale", "timeTraceable", "frequencyTraceable"};
+	unsigned i;
+
+	field(o, "currentUtcOffset", U((int16_t)gn_get16(d)), "%hd",
+	      (short)gn_get16(d));
+	for (i = 0; i < 6; i++)
+		field(o, flag[i], B01(d[2] & (1u << i)), "%d",
+		      d[2] & (1u << i) ? 1 : 0);
+	field(o, "timeSource", U(d[3]), "0x%02hhx", d[3]);
+}
+
 /* Prints the body of a MANAGEMENT TLV of id with dataField d[0..len). */
 static bool show_body(struct gnc *c, struct out *o, uint16_t id,
 		      const uint8_t *d, size_t len)
@@ -813,18 +830,7 @@ static bool show_body(struct gnc *c, struct out *o, uint16_t id,
 	case GN_MGMT_TIME_PROPERTIES_DATA_SET:
 		NEED(4);
 		o->width = 22;
-		field(o, "currentUtcOffset", U((int16_t)gn_get16(d)), "%hd",
-		      (short)gn_get16(d));
-		field(o, "leap61", B01(d[2] & 1), "%d", d[2] & 1 ? 1 : 0);
-		field(o, "leap59", B01(d[2] & 2), "%d", d[2] & 2 ? 1 : 0);
-		field(o, "currentUtcOffsetValid", B01(d[2] & 4), "%d",
-		      d[2] & 4 ? 1 : 0);
-		field(o, "ptpTimescale", B01(d[2] & 8), "%d", d[2] & 8 ? 1 : 0);
-		field(o, "timeTraceable", B01(d[2] & 16), "%d",
-		      d[2] & 16 ? 1 : 0);
-		field(o, "frequencyTraceable", B01(d[2] & 32), "%d",
-		      d[2] & 32 ? 1 : 0);
-		field(o, "timeSource", U(d[3]), "0x%02hhx", d[3]);
+		time_props(o, d);
 		break;
 	case GN_MGMT_PRIORITY1:
 	case GN_MGMT_PRIORITY2:
@@ -957,18 +963,7 @@ static bool show_body(struct gnc *c, struct out *o, uint16_t id,
 		field(o, "clockAccuracy", U(d[1]), "0x%02hhx", d[1]);
 		field(o, "offsetScaledLogVariance", U(gn_get16(d + 2)),
 		      "0x%04hx", gn_get16(d + 2));
-		field(o, "currentUtcOffset", U((int16_t)gn_get16(d + 4)), "%hd",
-		      (short)gn_get16(d + 4));
-		field(o, "leap61", B01(d[6] & 1), "%d", d[6] & 1 ? 1 : 0);
-		field(o, "leap59", B01(d[6] & 2), "%d", d[6] & 2 ? 1 : 0);
-		field(o, "currentUtcOffsetValid", B01(d[6] & 4), "%d",
-		      d[6] & 4 ? 1 : 0);
-		field(o, "ptpTimescale", B01(d[6] & 8), "%d", d[6] & 8 ? 1 : 0);
-		field(o, "timeTraceable", B01(d[6] & 16), "%d",
-		      d[6] & 16 ? 1 : 0);
-		field(o, "frequencyTraceable", B01(d[6] & 32), "%d",
-		      d[6] & 32 ? 1 : 0);
-		field(o, "timeSource", U(d[7]), "0x%02hhx", d[7]);
+		time_props(o, d + 4);
 		break;
 	case GN_MGMT_SUBSCRIBE_EVENTS_NP: {
 		static const char *const ev[] = {
