@@ -358,6 +358,14 @@ void gn_clock_servo_reset(struct gn_clock *c)
 	clock_reset_sync(c);
 }
 
+void gn_clock_path_delay_moved(struct gn_clock *c, const struct gn_port *p,
+			       int64_t delta_ns)
+{
+	if (c->cfg.free_running || c->slave_port != (int)p->index || !delta_ns)
+		return;
+	gn_servo_shift(&c->servo, -(double)delta_ns);
+}
+
 static enum gn_clock_role clock_port_role(const struct gn_clock *c,
 					  const struct gn_port *p)
 {

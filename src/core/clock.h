@@ -172,9 +172,11 @@ struct gn_port {
 	} dreq[GN_DELAY_REQ_OUTSTANDING];
 	struct gn_filter delay_filter;
 	/* Largest error (ns) the clock's frequency uncertainty may have put
-	 * into a delay sample the filter holds (INFINITY: taken before the
-	 * servo knew the frequency). */
+	 * into a delay sample the filter holds, and the largest uncertainty
+	 * (ppb) of the rate those samples were corrected with (INFINITY:
+	 * taken before the servo knew the frequency). */
 	double delay_rate_err_ns;
+	double delay_rate_sd_ppb;
 	int64_t path_delay_ns; /* filtered mean path delay */
 	bool have_path_delay;
 
@@ -311,6 +313,11 @@ enum gn_port_state gn_clock_port_state(const struct gn_clock *c, unsigned port);
 /* Restarts the servo (the host found the clock jumped or runs wild):
  * the next samples re-estimate the frequency and step if needed. */
 void gn_clock_servo_reset(struct gn_clock *c);
+/* Port p's filtered path (or peer) delay moved by delta_ns, the offsets
+ * it measures by -delta_ns: the servo is told when p is the slave port
+ * (also when the filter started over: its old samples were worse). */
+void gn_clock_path_delay_moved(struct gn_clock *c, const struct gn_port *p,
+			       int64_t delta_ns);
 /* Grandmaster: clears leap61/leap59 once the leap second has passed. */
 void gn_clock_update_leap_status(struct gn_clock *c);
 

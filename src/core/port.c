@@ -19,6 +19,8 @@
  * when the old ones may be off by more than this (ns). */
 #define GN_DELAY_RESTART_GAIN	10.0
 #define GN_DELAY_RESTART_MIN_NS 10.0
+/* ... and beyond this many standard errors of the filter. */
+#define GN_DELAY_RESTART_STDERRS 3.0
 
 static const struct gn_env *port_env(const struct gn_port *p)
 {
@@ -501,16 +503,23 @@ struct gn_delay_req_out *gn_port_delay_req_find(struct gn_port *p, uint16_t seq)
  * change between the Sync's arrival (t2) and the Delay_Req's departure
  * (t3); it is off by half of what the offset moved in between: the
  * servo's own steering and the remaining frequency error. Where the
- * servo knows that rate (Kalman), the sample is corrected by it, and
- * *err_ns is what the rate's uncertainty leaves; with PI or linreg the
- * sample is left as linuxptp leaves it and *err_ns is INFINITY.
+ * servo knows that rate (Kalman), the sample is corrected by it, and e
+ * says what the rate's uncertainty leaves; with PI or linreg the sample
+ * is left as linuxptp leaves it and both are INFINITY.
  */
+struct port_rate_err {
+	double err_ns; /* what the rate's uncertainty leaves in the sample */
+	double sd_ppb; /* that uncertainty */
+};
+
 static int64_t port_rate_correction_ns(const struct gn_port *p,
-				       int64_t t3_minus_t2_ns, double *err_ns)
+				       int64_t t3_minus_t2_ns,
+				       struct port_rate_err *e)
 {
 	double rate_ppb, sd_ppb, span_s = (double)t3_minus_t2_ns * 1e-9;
 
-	*err_ns = INFINITY;
+	e->err_ns = INFINITY;
+	e->sd_ppb = INFINITY;
 	if (t3_minus_t2_ns < -GN_RATE_CORR_SPAN_NS ||
 	    t3_minus_t2_ns > GN_RATE_CORR_SPAN_NS)
 		return 0;
@@ -519,7 +528,8 @@ static int64_t port_rate_correction_ns(const struct gn_port *p,
 		return 0;
 	/* The span is local time; the rate is per second of the master. */
 	span_s /= 1.0 + rate_ppb * 1e-9;
-	*err_ns = sd_ppb * fabs(span_s) / 2.0;
+	e->err_ns = sd_ppb * fabs(span_s) / 2.0;
+	e->sd_ppb = sd_ppb;
 	return (int64_t)llround(rate_ppb * span_s / 2.0);
 }
 
@@ -529,16 +539,22 @@ static int64_t port_rate_correction_ns(const struct gn_port *p,
  * filter remembers them for long. Once the servo knows the frequency ten
  * times better than when the held samples were taken, and their possible
  * error exceeds the filter's own statistical error, they are dropped
- * and the filter starts over from the new sample.
+ * and the filter starts over from the new sample. The rates' deviations
+ * are compared, not the errors: those scale with the Sync-to-Delay_Req
+ * gap, which is random, and would restart the filter at every short gap.
  */
-static void port_delay_sample(struct gn_port *p, int64_t raw, double err_ns)
+static void port_delay_sample(struct gn_port *p, int64_t raw,
+			      const struct port_rate_err *e)
 {
 	struct gn_filter *f = &p->delay_filter;
 	bool empty = f->count == 0 && f->n == 0;
 	double held = p->delay_rate_err_ns;
+	int64_t old;
 
-	if (!empty && err_ns * GN_DELAY_RESTART_GAIN < held &&
-	    held > GN_DELAY_RESTART_MIN_NS && held > gn_filter_stderr(f)) {
+	if (!empty &&
+	    e->sd_ppb * GN_DELAY_RESTART_GAIN < p->delay_rate_sd_ppb &&
+	    held > GN_DELAY_RESTART_MIN_NS &&
+	    held > GN_DELAY_RESTART_STDERRS * gn_filter_stderr(f)) {
 		gn_clock_log(p->clock, GN_LOG_DEBUG,
 			     "port %u (%s): delay filter restarted, frequency "
 			     "now known",
@@ -546,17 +562,22 @@ static void port_delay_sample(struct gn_port *p, int64_t raw, double err_ns)
 		gn_filter_reset(f);
 		empty = true;
 	}
-	if (empty || err_ns > held)
-		p->delay_rate_err_ns = err_ns;
+	if (empty || e->err_ns > held)
+		p->delay_rate_err_ns = e->err_ns;
+	if (empty || e->sd_ppb > p->delay_rate_sd_ppb)
+		p->delay_rate_sd_ppb = e->sd_ppb;
+	old = p->path_delay_ns;
 	p->path_delay_ns = gn_filter_sample(f, raw);
+	if (p->have_path_delay)
+		gn_clock_path_delay_moved(p->clock, p, p->path_delay_ns - old);
 	p->have_path_delay = true;
 }
 
 static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 {
 	struct gn_e2e_sample s;
+	struct port_rate_err rerr;
 	int64_t t4, raw;
-	double err_ns;
 
 	if (!port_is_slave(p->ds.state) || !port_from_parent(p, m))
 		return;
@@ -600,8 +621,8 @@ static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 	s.asymmetry_ns = p->cfg.delay_asymmetry_ns;
 	if (gn_tt_e2e_delay(&s, &raw) < 0)
 		return;
-	raw += port_rate_correction_ns(p, s.t3_ns - s.t2_ns, &err_ns);
-	port_delay_sample(p, raw, err_ns);
+	raw += port_rate_correction_ns(p, s.t3_ns - s.t2_ns, &rerr);
+	port_delay_sample(p, raw, &rerr);
 	gn_clock_log(p->clock, GN_LOG_DEBUG,
 		     "delay   filtered %10lld   raw %10lld",
 		     (long long)p->path_delay_ns, (long long)raw);
@@ -641,7 +662,14 @@ static void port_peer_delay(struct gn_port *p, int64_t t3_ns, int64_t corr_ns)
 	s.asymmetry_ns = p->cfg.delay_asymmetry_ns;
 	if (gn_tt_p2p_delay(&s, &raw) < 0)
 		return;
-	p->peer_delay_ns = gn_filter_sample(&p->delay_filter, raw);
+	{
+		int64_t old = p->peer_delay_ns;
+
+		p->peer_delay_ns = gn_filter_sample(&p->delay_filter, raw);
+		if (p->have_peer_delay)
+			gn_clock_path_delay_moved(p->clock, p,
+						  p->peer_delay_ns - old);
+	}
 	p->have_peer_delay = true;
 	p->ds.peer_mean_path_delay_ns = p->peer_delay_ns;
 	p->pdelay_lost = 0;

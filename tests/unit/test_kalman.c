@@ -274,6 +274,56 @@ static void test_lock_noise_free(void **state)
 	assert_int_equal(s.state, GN_SERVO_LOCKED);
 }
 
+/*
+ * The path delay moved: gn_servo_shift moves the estimate by exactly the
+ * shift when it is beyond two deviations, not at all within them; and
+ * the offset it leaves beyond four deviations goes within one interval
+ * (at 16 Hz the rest would take a second). PI ignores shifts.
+ */
+static void test_reference_shift(void **state)
+{
+	struct gn_servo s, pi, copy;
+	struct gn_servo_config cfg;
+	struct model m;
+	double x, ph, sd, small;
+	unsigned i;
+
+	(void)state;
+	kalman_setup(&s, 0.0625, 0, 0.0);
+	model_init(&m, 5e6, 10000.0, 10.0, 0.0, 7);
+	for (i = 0; i < 400; i++)
+		model_step(&m, &s, 0.0625, 0.0, NULL);
+	assert_int_equal(s.state, GN_SERVO_LOCKED);
+	assert_true(fabs(model_truth(&m)) < 100.0);
+
+	x = s.u.kf.x_ns;
+	ph = s.u.kf.servo_phase_ns;
+	sd = sqrt(s.u.kf.p00);
+	assert_true(sd > 0.1 && sd < 50.0);
+	small = 1.5 * sd;
+	gn_servo_shift(&s, small);
+	assert_true(s.u.kf.x_ns == x && s.u.kf.servo_phase_ns == ph);
+	gn_servo_shift(&s, 10000.0);
+	assert_true(s.u.kf.x_ns == x + 10000.0);
+	assert_true(s.u.kf.servo_phase_ns == ph + 10000.0);
+
+	/* The offsets now read 10 us more: the clock goes 10 us back
+	 * within one interval, the last few deviations over a second. */
+	model_step(&m, &s, 0.0625, 10000.0, NULL);
+	model_step(&m, &s, 0.0625, 10000.0, NULL);
+	assert_true(fabs(model_truth(&m) + 10000.0) < 4.0 * sd + 100.0);
+	for (i = 0; i < 8; i++)
+		model_step(&m, &s, 0.0625, 10000.0, NULL);
+	assert_true(s.u.kf.rejected == 0);
+
+	gn_servo_config_default(&cfg);
+	assert_int_equal(gn_servo_init(&pi, &cfg, 0.0), 0);
+	copy = pi;
+	gn_servo_shift(&pi, 1e6);
+	assert_memory_equal(&copy, &pi, sizeof(pi));
+	gn_servo_shift(NULL, 1.0);
+}
+
 static void test_learns_white_noise_and_averages(void **state)
 {
 	struct gn_servo s;
@@ -554,6 +604,7 @@ int main(void)
 	    cmocka_unit_test(test_start_two_samples_then_step),
 	    cmocka_unit_test(test_uncertainty_api),
 	    cmocka_unit_test(test_lock_noise_free),
+	    cmocka_unit_test(test_reference_shift),
 	    cmocka_unit_test(test_learns_white_noise_and_averages),
 	    cmocka_unit_test(test_learns_frequency_noise),
 	    cmocka_unit_test(test_spike_refused_bit_for_bit),

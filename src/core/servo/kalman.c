@@ -54,11 +54,17 @@
  * servo says JUMP and the caller steps the clock by -offset.
  *
  * Control. After each update the servo sets u so that the offset moves
- * at r = -x / tau, tau = max(dt, 1 s): it cancels the estimated
- * frequency error and removes the estimated offset over one sample
- * interval (dead-beat on the estimate), or over a second when samples
- * come faster, so that the estimate's error does not become frequency
- * noise of error / dt.
+ * at r = -(x - c) / dt - c / tau, c = x clipped to 4 deviations of the
+ * estimate, tau = max(dt, 1 s): it cancels the estimated frequency error,
+ * removes what the estimate holds beyond its own error within one
+ * interval (dead-beat on that), and the rest over one interval or over a
+ * second when samples come faster, so that the estimate's error does not
+ * become frequency noise of error / dt.
+ *
+ * A moved path delay (gn_servo_kalman_shift) moves all later offsets:
+ * beyond two deviations the estimate moves with them at once. A fitted
+ * R much larger than the one the covariances were built with scales
+ * them up by the ratio.
  *
  * Uncertainty. The gains come from the fitted noise model. Alongside,
  * the servo propagates the covariance of the same estimator (same gains)
@@ -97,9 +103,16 @@
  * this many samples (each capped at the gate); beyond 2 the process
  * noise in use is scaled by (mean - 1) until the fit catches up. */
 #define KF_NIS_MEMORY 16.0
+/* A fitted R this many times the one in use rescales the covariances. */
+#define KF_R_RESCALE 1.5
 /* Shortest time over which the control removes the estimated offset. */
 #define KF_TAU_MIN_S 1.0
-#define KF_FIT_MIN_N 4	  /* squared differences for a level to be fit */
+/* ... unless the estimate is this many deviations from zero. */
+#define KF_TAU_SIGMAS 4.0
+/* A move of the offsets' reference (path delay) shifts the estimate when
+ * it is beyond this many deviations of it. */
+#define KF_SHIFT_SIGMAS 2.0
+#define KF_FIT_MIN_N  4 /* squared differences for a level to be fit */
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -167,6 +180,31 @@ static void level_add_d2(struct gn_kalman_level *lv, double d2)
 	lv->d2 += (d2 - lv->d2) / (double)lv->n;
 }
 
+/* Appends a window mean a at time at to a level and, once it holds
+ * three, adds the squared error of the linear prediction of the newest
+ * mean from the two before it (the second difference if evenly spaced). */
+static void level_push(struct gn_kalman_level *lv, double a, double at)
+{
+	double t10, t21, d;
+
+	lv->avg[2] = lv->avg[1];
+	lv->avg[1] = lv->avg[0];
+	lv->avg[0] = a;
+	lv->avg_t[2] = lv->avg_t[1];
+	lv->avg_t[1] = lv->avg_t[0];
+	lv->avg_t[0] = at;
+	if (lv->navg < 3)
+		lv->navg++;
+	if (lv->navg < 3)
+		return;
+	t10 = lv->avg_t[1] - lv->avg_t[2];
+	t21 = lv->avg_t[0] - lv->avg_t[1];
+	if (!(t10 > 0.0 && t21 > 0.0))
+		return;
+	d = (lv->avg[0] - lv->avg[1]) - (lv->avg[1] - lv->avg[2]) * t21 / t10;
+	level_add_d2(lv, d * d);
+}
+
 /* Feeds one free-running phase value y (ns) at time t (s) into the
  * ladder. */
 static void ladder_add(struct gn_servo_kalman *kf, double y, double t)
@@ -189,27 +227,7 @@ static void ladder_add(struct gn_servo_kalman *kf, double y, double t)
 			lv->sum_t = 0.0;
 			lv->fill = 0;
 		}
-		lv->avg[2] = lv->avg[1];
-		lv->avg[1] = lv->avg[0];
-		lv->avg[0] = a;
-		lv->avg_t[2] = lv->avg_t[1];
-		lv->avg_t[1] = lv->avg_t[0];
-		lv->avg_t[0] = at;
-		if (lv->navg < 3)
-			lv->navg++;
-		if (lv->navg == 3) {
-			double t10 = lv->avg_t[1] - lv->avg_t[2];
-			double t21 = lv->avg_t[0] - lv->avg_t[1];
-			double d;
-
-			if (!(t10 > 0.0 && t21 > 0.0))
-				continue;
-			/* Error of the linear prediction of the newest mean
-			 * from the two before it; 2nd difference if even. */
-			d = (lv->avg[0] - lv->avg[1]) -
-			    (lv->avg[1] - lv->avg[2]) * t21 / t10;
-			level_add_d2(lv, d * d);
-		}
+		level_push(lv, a, at);
 	}
 }
 
@@ -416,9 +434,26 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 
 static void update_noise(struct gn_servo_kalman *kf)
 {
-	double q[3], hi[3];
+	double q[3], hi[3], g;
 
 	fit_noise(kf, q, hi);
+	/* The covariances were built on the old R: when the samples turn
+	 * out much noisier, the estimates made from them are as much less
+	 * certain than P says (P scales with R for a given Q / R), and a
+	 * filter that kept P would trust a frequency learnt from a few
+	 * noisy samples for minutes. */
+	g = q[0] / kf->r_ns2;
+	if (g > KF_R_RESCALE) {
+		kf->p00 *= g;
+		kf->p01 *= g;
+		kf->p11 *= g;
+	}
+	g = hi[0] / kf->r_hi_ns2;
+	if (g > KF_R_RESCALE) {
+		kf->e00 *= g;
+		kf->e01 *= g;
+		kf->e11 *= g;
+	}
 	kf->r_ns2 = q[0];
 	kf->q_wfm = q[1];
 	kf->q_rwfm = q[2];
@@ -618,11 +653,15 @@ static double control(struct gn_servo *s)
 	 * it into frequency noise of error / interval; (1 + f)(1 + u) =
 	 * 1 + r. */
 	double tau = kf->dt_s > KF_TAU_MIN_S ? kf->dt_s : KF_TAU_MIN_S;
-	double r = -kf->x_ns / tau * 1e-9;
+	double sig = KF_TAU_SIGMAS * sqrt(kf->p00);
+	double x_in = kf->x_ns > sig ? sig : kf->x_ns < -sig ? -sig : kf->x_ns;
+	/* What the estimate holds beyond a few of its own deviations is no
+	 * noise: that part goes within one interval. */
+	double r = (-(kf->x_ns - x_in) / kf->dt_s - x_in / tau) * 1e-9;
 	double f = 1.0 + kf->f_ppb * 1e-9;
 
-	kf->u_ppb = gn_servo_clamp_ppb(
-	    s, f > 0.5 ? ((1.0 + r) / f - 1.0) * 1e9 : -kf->f_ppb);
+	kf->u_ppb = gn_servo_clamp_ppb(s, f > 0.5 ? ((1.0 + r) / f - 1.0) * 1e9
+						  : -kf->f_ppb);
 	return kf->u_ppb;
 }
 
@@ -722,6 +761,23 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 	else
 		kf->count++;
 	return control(s);
+}
+
+void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns)
+{
+	struct gn_servo_kalman *kf = &s->u.kf;
+
+	/* A move within the estimate's own error is left for the filter to
+	 * average with the samples, as any other noise: passed straight on,
+	 * the delay filter's noise would reach the clock unfiltered. */
+	if (!kf->count || fabs(shift_ns) < KF_SHIFT_SIGMAS * sqrt(kf->p00))
+		return;
+	/* The reference moved, not the clock: the estimate moves with it,
+	 * and so does the servo's phase, so that the free-running phase the
+	 * noise model learns from stays continuous. */
+	kf->x_ns += shift_ns;
+	kf->z0_ns += shift_ns;
+	kf->servo_phase_ns += shift_ns;
 }
 
 int gn_servo_kalman_estimate(const struct gn_servo *s,

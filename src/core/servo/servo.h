@@ -24,9 +24,9 @@ enum gn_servo_type {
 };
 
 enum gn_servo_state {
-	GN_SERVO_UNLOCKED = 0,	   /* s0 */
-	GN_SERVO_JUMP = 1,	   /* s1: step the clock by -offset */
-	GN_SERVO_LOCKED = 2,	   /* s2 */
+	GN_SERVO_UNLOCKED = 0,	    /* s0 */
+	GN_SERVO_JUMP = 1,	    /* s1: step the clock by -offset */
+	GN_SERVO_LOCKED = 2,	    /* s2 */
 	GN_SERVO_LOCKED_STABLE = 3, /* s3 */
 };
 
@@ -97,18 +97,18 @@ struct gn_kalman_level {
 };
 
 struct gn_servo_kalman {
-	double x_ns;	   /* offset estimate (local - master) at t_ns */
-	double f_ppb;	   /* oscillator's frequency vs the master, without
-			    * the servo's adjustment */
+	double x_ns;	      /* offset estimate (local - master) at t_ns */
+	double f_ppb;	      /* oscillator's frequency vs the master, without
+			       * the servo's adjustment */
 	double p00, p01, p11; /* covariance of (x, f): ns^2, ns ppb, ppb^2 */
 	/* The same filter's covariance under the pessimistic noise model
 	 * (upper bounds): what gn_servo_estimate reports. */
 	double e00, e01, e11;
-	int64_t t_ns;	   /* local time of the estimate */
-	int64_t start_ns;  /* local time of the last (re)start */
-	double u_ppb;	   /* adjustment applied since t_ns */
-	double dt_s;	   /* mean spacing of accepted samples */
-	unsigned count;	   /* samples since the last (re)start */
+	int64_t t_ns;	     /* local time of the estimate */
+	int64_t start_ns;    /* local time of the last (re)start */
+	double u_ppb;	     /* adjustment applied since t_ns */
+	double dt_s;	     /* mean spacing of accepted samples */
+	unsigned count;	     /* samples since the last (re)start */
 	unsigned reject_run; /* consecutive samples refused by the gate */
 	uint64_t accepted, rejected;
 	uint64_t restarts; /* forced by refusals in a row */
@@ -122,9 +122,9 @@ struct gn_servo_kalman {
 	double tail;	       /* 99.9 % quantile of |innovation| / its sd */
 	double gain;	       /* last offset gain (0..1) */
 	double servo_phase_ns; /* phase the servo put into the clock */
-	int64_t epoch_ns;  /* local time origin of the ladder's times */
-	double innov_ns;   /* last innovation */
-	double z0_ns;	   /* offset sample of the last (re)start */
+	int64_t epoch_ns;      /* local time origin of the ladder's times */
+	double innov_ns;       /* last innovation */
+	double z0_ns;	       /* offset sample of the last (re)start */
 	struct gn_kalman_level lv[GN_KALMAN_LEVELS];
 };
 
@@ -136,7 +136,7 @@ struct gn_servo_estimate {
 	double freq_ppb;     /* clock's frequency error vs the master with
 			      * the adjustment now applied (ppb) */
 	double freq_sd_ppb;
-	double noise_ns;     /* measurement noise (standard deviation) */
+	double noise_ns; /* measurement noise (standard deviation) */
 };
 
 struct gn_servo {
@@ -168,8 +168,8 @@ void gn_servo_sync_interval(struct gn_servo *s, double interval_s);
 /* Back to UNLOCKED, keeping the current frequency estimate. */
 void gn_servo_reset(struct gn_servo *s);
 const char *gn_servo_state_str(enum gn_servo_state st); /* "s0".."s3" */
-const char *gn_servo_type_str(enum gn_servo_type t);   /* "pi" "linreg"
-							  * "kalman" */
+const char *gn_servo_type_str(enum gn_servo_type t);	/* "pi" "linreg"
+							 * "kalman" */
 /*
  * The servo's uncertainty: standard deviations of the error of its
  * offset estimate (ns) and of the clock's frequency (ppb) after the last
@@ -181,5 +181,13 @@ int gn_servo_uncertainty(const struct gn_servo *s, double *offset_sd_ns,
 			 double *freq_sd_ppb);
 /* The whole estimate; same return values. */
 int gn_servo_estimate(const struct gn_servo *s, struct gn_servo_estimate *e);
+/*
+ * The offsets given from now on are shift_ns off those given before (the
+ * path delay estimate moved by -shift_ns). The Kalman servo moves its
+ * offset estimate with them, so an improved delay corrects the clock at
+ * once instead of as a run of surprising samples; PI and linreg ignore
+ * it, as linuxptp's servos know nothing of the delay.
+ */
+void gn_servo_shift(struct gn_servo *s, double shift_ns);
 
 #endif
