@@ -21,6 +21,7 @@
 #include "env.h"
 #include "fsm.h"
 #include "servo/servo.h"
+#include "tlv.h"
 #include "tt.h"
 #include "wire.h"
 
@@ -65,6 +66,9 @@ struct gn_port_config {
 	unsigned delay_filter_length;
 	uint8_t minor_version; /* ptp_minor_version: 0 or 1 */
 	bool follow_up_info;   /* send the 802.1AS Follow_Up TLV */
+	/* path_trace_enabled: send PATH_TRACE in Announce, drop Announce
+	 * whose path holds this clock, keep the parent's path. */
+	bool path_trace_enabled;
 	/* Reported through management (PORT_PROPERTIES_NP, _HWCLOCK_NP). */
 	uint8_t timestamping; /* GN_TIMESTAMPING_* of mgmt.h */
 	int32_t phc_index;    /* -1: none */
@@ -269,6 +273,16 @@ struct gn_clock {
 	 * this gmIdentity (when not all zeros) and stepsRemoved. */
 	struct gn_clock_identity ext_gm_identity;
 	uint16_t ext_gm_steps_removed;
+
+	/* PATH_TRACE (1588 16.2): the path of the last Announce that a
+	 * slave port with path_trace_enabled received from its parent,
+	 * and that parent; it only counts while that is still the parent.
+	 * path_trace_len is the received count, which may exceed what is
+	 * kept (GN_PATH_TRACE_MAX): then no path is sent on. */
+	struct gn_clock_identity path_trace[GN_PATH_TRACE_MAX];
+	unsigned path_trace_len;
+	struct gn_port_identity path_trace_parent;
+	bool have_path_trace;
 };
 
 /*
@@ -370,6 +384,16 @@ int64_t gn_port_announce_interval_ns(const struct gn_port *p);
 
 /* port_msg.c: building and sending messages. */
 int gn_port_send_announce(struct gn_port *p);
+/*
+ * port.c: appends the TLVs ptp4l puts in Announce, in its order:
+ * PATH_TRACE (path_trace_enabled), the C37.238 power profile TLV
+ * (power_profile.version set), one ALTERNATE_TIME_OFFSET_INDICATOR per
+ * enabled key. Values are written into buf (cap octets), which must
+ * outlive the serialization of m. A TLV that does not fit the message
+ * is left out with an error log; returns 0 or the first error.
+ */
+int gn_port_announce_tlvs(struct gn_port *p, struct gn_msg *m, uint8_t *buf,
+			  size_t cap);
 int gn_port_send_sync(struct gn_port *p);
 int gn_port_send_follow_up(struct gn_port *p, uint16_t seq, int64_t t1_ns);
 int gn_port_send_delay_req(struct gn_port *p);

@@ -82,6 +82,7 @@ static void port_ts(int64_t ns, struct gn_timestamp *ts)
 int gn_port_send_announce(struct gn_port *p)
 {
 	const struct gn_clock *c = p->clock;
+	uint8_t tlv_buf[GN_MAX_MSG_LEN];
 	struct gn_msg m;
 	struct gn_announce *a = &m.body.announce;
 
@@ -96,6 +97,8 @@ int gn_port_send_announce(struct gn_port *p)
 	a->gm_identity = c->pds.gm_identity;
 	a->steps_removed = c->cds.steps_removed;
 	a->time_source = c->tpds.time_source;
+	/* Sent without a TLV that does not fit (logged), as ptp4l. */
+	gn_port_announce_tlvs(p, &m, tlv_buf, sizeof(tlv_buf));
 	return port_send(p, &m, false, GN_DEST_MULTICAST);
 }
 

@@ -14,6 +14,7 @@
 #include "tlv.h"
 
 static const uint8_t oui_802_1[3] = {GN_OUI_IEEE_802_1};
+static const uint8_t oui_c37_238[3] = {GN_OUI_IEEE_C37_238};
 
 static int fail(const char **reason, const char *why, int err)
 {
@@ -128,6 +129,7 @@ int gn_tlv_check(const struct gn_tlv *t, const char **reason)
 		struct gn_tlv_path_trace pt;
 		struct gn_tlv_alt_time_offset ato;
 		struct gn_tlv_auth auth;
+		struct gn_tlv_c37_238 pwr;
 	} u;
 	int err;
 
@@ -146,6 +148,13 @@ int gn_tlv_check(const struct gn_tlv *t, const char **reason)
 		    u.org.subtype[0] == 0 && u.org.subtype[1] == 0 &&
 		    u.org.subtype[2] == GN_802_1AS_FOLLOW_UP_INFO)
 			return gn_tlv_follow_up_info_decode(t, &u.fui, reason);
+		/* C37.238 subtypes 1 and 2 have one exact length (ptp4l
+		 * drops the message otherwise too); others are unknown. */
+		if (memcmp(u.org.org_id, oui_c37_238, 3) == 0 &&
+		    u.org.subtype[0] == 0 && u.org.subtype[1] == 0 &&
+		    (u.org.subtype[2] == GN_C37_238_2011 ||
+		     u.org.subtype[2] == GN_C37_238_2017))
+			return gn_tlv_c37_238_decode(t, &u.pwr, reason);
 		return 0;
 	case GN_TLV_REQUEST_UNICAST:
 		return gn_tlv_unicast_req_decode(t, &u.req, reason);
@@ -354,6 +363,60 @@ int gn_tlv_follow_up_info_encode(const struct gn_tlv_follow_up_info *in,
 	return GN_TLV_FOLLOW_UP_INFO_LEN;
 }
 
+/* ---- IEEE C37.238 power profile ---- */
+
+int gn_tlv_c37_238_decode(const struct gn_tlv *t, struct gn_tlv_c37_238 *out,
+			  const char **reason)
+{
+	struct gn_tlv_org org;
+	const uint8_t *p;
+	int err;
+
+	err = gn_tlv_org_decode(t, &org, reason);
+	if (err)
+		return err;
+	if (memcmp(org.org_id, oui_c37_238, 3) != 0 || org.subtype[0] ||
+	    org.subtype[1] ||
+	    (org.subtype[2] != GN_C37_238_2011 &&
+	     org.subtype[2] != GN_C37_238_2017))
+		return fail(reason, "not an IEEE C37.238 TLV", -EPROTO);
+	if (t->length != GN_TLV_C37_238_LEN)
+		return fail(reason, "IEEE C37.238 TLV length not 18", -EBADMSG);
+	p = org.data;
+	memset(out, 0, sizeof(*out));
+	out->edition = org.subtype[2];
+	out->grandmaster_id = gn_get16(p);
+	if (out->edition == GN_C37_238_2011) {
+		out->grandmaster_time_inaccuracy_ns = gn_get32(p + 2);
+		out->network_time_inaccuracy_ns = gn_get32(p + 6);
+	} else {
+		/* p + 2: reserved (grandmasterTimeInaccuracy in 2011) */
+		out->total_time_inaccuracy_ns = gn_get32(p + 6);
+	}
+	/* p + 10: 2 reserved octets */
+	return 0;
+}
+
+int gn_tlv_c37_238_encode(const struct gn_tlv_c37_238 *in, uint8_t *buf,
+			  size_t cap)
+{
+	if (in->edition != GN_C37_238_2011 && in->edition != GN_C37_238_2017)
+		return -EINVAL;
+	if (cap < GN_TLV_C37_238_LEN)
+		return -ENOSPC;
+	memset(buf, 0, GN_TLV_C37_238_LEN);
+	memcpy(buf, oui_c37_238, 3);
+	buf[5] = in->edition;
+	gn_put16(buf + 6, in->grandmaster_id);
+	if (in->edition == GN_C37_238_2011) {
+		gn_put32(buf + 8, in->grandmaster_time_inaccuracy_ns);
+		gn_put32(buf + 12, in->network_time_inaccuracy_ns);
+	} else {
+		gn_put32(buf + 12, in->total_time_inaccuracy_ns);
+	}
+	return GN_TLV_C37_238_LEN;
+}
+
 /* ---- unicast negotiation ---- */
 
 static bool unicast_type_ok(uint8_t type)
@@ -488,6 +551,17 @@ void gn_tlv_path_trace_get(const struct gn_tlv_path_trace *pt, unsigned i,
 			   struct gn_clock_identity *out)
 {
 	memcpy(out->id, pt->ids + 8 * (size_t)i, sizeof(out->id));
+}
+
+bool gn_tlv_path_trace_contains(const struct gn_tlv_path_trace *pt,
+				const struct gn_clock_identity *id)
+{
+	unsigned i;
+
+	for (i = 0; i < pt->count; i++)
+		if (memcmp(pt->ids + 8 * (size_t)i, id->id, 8) == 0)
+			return true;
+	return false;
 }
 
 int gn_tlv_path_trace_encode(const struct gn_clock_identity *ids,

@@ -57,6 +57,14 @@
 /* Organizationally unique identifiers. */
 #define GN_OUI_IEEE_802_1	  0x00, 0x80, 0xC2
 #define GN_802_1AS_FOLLOW_UP_INFO 1 /* organizationSubType 00-00-01 */
+#define GN_OUI_IEEE_C37_238	  0x1C, 0x12, 0x9D
+
+/*
+ * Longest PATH_TRACE list that fits an Announce of GN_MAX_MSG_LEN
+ * octets: (1500 - 64 body - 4 TLV header) / 8 = 179 (linuxptp's
+ * PATH_TRACE_MAX is the same computation).
+ */
+#define GN_PATH_TRACE_MAX ((GN_MAX_MSG_LEN - 64 - 4) / 8)
 
 /* Finds the first TLV of a type in a parsed message; NULL if none. */
 const struct gn_tlv *gn_msg_find_tlv(const struct gn_msg *m, uint16_t type);
@@ -195,6 +203,9 @@ int gn_tlv_path_trace_decode(const struct gn_tlv *t,
 /* i must be < pt->count. */
 void gn_tlv_path_trace_get(const struct gn_tlv_path_trace *pt, unsigned i,
 			   struct gn_clock_identity *out);
+/* Whether id is in the list (1588 16.2.3: a loop when it is ours). */
+bool gn_tlv_path_trace_contains(const struct gn_tlv_path_trace *pt,
+				const struct gn_clock_identity *id);
 int gn_tlv_path_trace_encode(const struct gn_clock_identity *ids,
 			     unsigned count, uint8_t *buf, size_t cap);
 
@@ -212,6 +223,34 @@ int gn_tlv_alt_time_offset_decode(const struct gn_tlv *t,
 				  const char **reason);
 int gn_tlv_alt_time_offset_encode(const struct gn_tlv_alt_time_offset *in,
 				  uint8_t *buf, size_t cap);
+
+/*
+ * IEEE C37.238 power profile TLV: an ORGANIZATION_EXTENSION with
+ * organizationId 1C-12-9D and subtype 00-00-01 (the 2011 edition) or
+ * 00-00-02 (2017), both 18 octets of value: organizationId,
+ * organizationSubType, grandmasterID u16, then for 2011
+ * grandmasterTimeInaccuracy u32 and networkTimeInaccuracy u32, for 2017
+ * a reserved u32 and totalTimeInaccuracy u32, then 2 reserved octets.
+ * Inaccuracies are in ns, 0xFFFFFFFF when unknown. The decoder fills
+ * only the fields of its edition (the others are zeroed); an org TLV
+ * that is not C37.238 gives -EPROTO.
+ */
+#define GN_C37_238_2011	   1 /* organizationSubType 00-00-01 */
+#define GN_C37_238_2017	   2 /* organizationSubType 00-00-02 */
+#define GN_TLV_C37_238_LEN 18
+struct gn_tlv_c37_238 {
+	uint8_t edition; /* GN_C37_238_2011 or GN_C37_238_2017 */
+	uint16_t grandmaster_id;
+	uint32_t grandmaster_time_inaccuracy_ns; /* 2011 */
+	uint32_t network_time_inaccuracy_ns;	 /* 2011 */
+	uint32_t total_time_inaccuracy_ns;	 /* 2017 */
+};
+int gn_tlv_c37_238_decode(const struct gn_tlv *t, struct gn_tlv_c37_238 *out,
+			  const char **reason);
+/* Writes the whole ORGANIZATION_EXTENSION value (18 octets); -EINVAL
+ * for another edition. */
+int gn_tlv_c37_238_encode(const struct gn_tlv_c37_238 *in, uint8_t *buf,
+			  size_t cap);
 
 /*
  * AUTHENTICATION (1588-2019 16.14). secParamIndicator bits as linuxptp

@@ -199,6 +199,32 @@ static enum gn_delay_mechanism map_delay_mechanism(int64_t v)
 	}
 }
 
+/* power_profile.*: the inaccuracies are ints whose default -1 stands
+ * for linuxptp's 0xFFFFFFFF ("unknown"), which is what the cast gives. */
+static void map_power_profile(const struct gn_config *cfg, const char *iface,
+			      struct gn_power_profile *pp)
+{
+	switch (get_i(cfg, iface, "power_profile.version")) {
+	case GN_CFG_POWER_PROFILE_2011:
+		pp->version = GN_POWER_PROFILE_2011;
+		break;
+	case GN_CFG_POWER_PROFILE_2017:
+		pp->version = GN_POWER_PROFILE_2017;
+		break;
+	default:
+		pp->version = GN_POWER_PROFILE_NONE;
+		break;
+	}
+	pp->grandmaster_id =
+	    (uint16_t)get_i(cfg, iface, "power_profile.grandmasterID");
+	pp->grandmaster_time_inaccuracy_ns = (uint32_t)get_i(
+	    cfg, iface, "power_profile.2011.grandmasterTimeInaccuracy");
+	pp->network_time_inaccuracy_ns = (uint32_t)get_i(
+	    cfg, iface, "power_profile.2011.networkTimeInaccuracy");
+	pp->total_time_inaccuracy_ns = (uint32_t)get_i(
+	    cfg, iface, "power_profile.2017.totalTimeInaccuracy");
+}
+
 int gn_config_port(const struct gn_config *cfg, const char *iface,
 		   struct gn_port_config *pc, char *err, size_t errlen)
 {
@@ -267,6 +293,10 @@ int gn_config_port(const struct gn_config *cfg, const char *iface,
 	}
 	pc->minor_version = (uint8_t)get_i(cfg, NULL, "ptp_minor_version");
 	pc->follow_up_info = get_i(cfg, iface, "follow_up_info") != 0;
+	pc->ingress_latency_ns = get_i(cfg, iface, "ingressLatency");
+	pc->egress_latency_ns = get_i(cfg, iface, "egressLatency");
+	pc->path_trace_enabled = get_i(cfg, iface, "path_trace_enabled") != 0;
+	map_power_profile(cfg, iface, &pc->power_profile);
 	/* GN_CFG_TS_* has the values of GN_TIMESTAMPING_*. */
 	pc->timestamping = (uint8_t)get_i(cfg, NULL, "time_stamping");
 	pc->phc_index = (int32_t)get_i(cfg, iface, "phc_index");

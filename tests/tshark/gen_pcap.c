@@ -4,8 +4,10 @@
  * codec, for tests/check_tshark.sh to dissect with tshark -V. Every
  * message type, typical TLVs (management GET/RESPONSE of several ids and
  * an error status, unicast negotiation, the 802.1AS Follow_Up TLV with
- * transportSpecific 1, PATH_TRACE), each framed as Ethernet/IPv4/UDP
- * (319 event, 320 general) and as Ethernet type 0x88F7.
+ * transportSpecific 1, PATH_TRACE), and Announces sent by the engine
+ * itself with PATH_TRACE, IEEE C37.238 (2011 and 2017) and alternate
+ * time offset TLVs, each framed as Ethernet/IPv4/UDP (319 event, 320
+ * general) and as Ethernet type 0x88F7.
  *
  * Usage: gen_pcap OUT.pcap [--broken]
  * --broken appends one deliberately malformed message (a TLV whose
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "mgmt.h"
 #include "tlv.h"
 #include "wire.h"
@@ -549,6 +552,70 @@ static void management(void)
 	}
 }
 
+/*
+ * Announces as the engine sends them: a clock run on a host whose send
+ * writes the frame out, as grandmaster with path trace, the C37.238
+ * power profile TLV (2017, then 2011) and two alternate timescales.
+ */
+static int engine_send(void *ctx, unsigned port, const uint8_t *frame,
+		       size_t len, const struct gn_tx_meta *meta)
+{
+	(void)ctx;
+	(void)port;
+	if (meta->msg_type != GN_MSG_ANNOUNCE)
+		return 0;
+	emit_udp(frame, len, ip_ptp, 320);
+	emit_l2(frame, len, mac_ptp);
+	return 0;
+}
+
+static int64_t engine_now(void *ctx)
+{
+	(void)ctx;
+	return 1700000000LL * 1000000000LL;
+}
+
+static void engine_announces(void)
+{
+	static const struct gn_env env = {.send = engine_send,
+					  .clock_now = engine_now};
+	static struct gn_clock c;
+	struct gn_port_config pc;
+	struct gn_clock_config cc;
+	struct gn_port port;
+	unsigned edition;
+
+	for (edition = GN_POWER_PROFILE_2011; edition <= GN_POWER_PROFILE_2017;
+	     edition++) {
+		gn_clock_config_default(&cc);
+		cc.identity = gm;
+		gn_port_config_default(&pc);
+		pc.path_trace_enabled = true;
+		pc.power_profile.version = (uint16_t)edition;
+		pc.power_profile.grandmaster_id = 3;
+		pc.power_profile.grandmaster_time_inaccuracy_ns = 50;
+		pc.power_profile.total_time_inaccuracy_ns = 250;
+		check(gn_clock_init(&c, &cc, &port, &pc, 1, &env, 1), "clock");
+		gn_clock_start(&c);
+		c.alt_time[1].enabled = true;
+		c.alt_time[1].current_offset_s = 3600;
+		c.alt_time[1].jump_seconds_s = 3600;
+		c.alt_time[1].time_of_next_jump_s = 1711846800;
+		c.alt_time[1].name_len = 3;
+		memcpy(c.alt_time[1].name, "CET", 4);
+		c.alt_time[2].enabled = true;
+		c.alt_time[2].current_offset_s = -18000;
+		memcpy(c.alt_time[2].name, "EST5EDT", 7);
+		c.alt_time[2].name_len = 7;
+		gn_clock_timer(&c, 0, GN_TMR_ANNOUNCE_RECEIPT);
+		if (c.ports[0].ds.state != GN_PS_MASTER) {
+			fprintf(stderr, "gen_pcap: engine port not master\n");
+			exit(1);
+		}
+		gn_clock_timer(&c, 0, GN_TMR_ANNOUNCE_TX);
+	}
+}
+
 /* An Announce whose PATH_TRACE claims more octets than the frame has. */
 static void broken(void)
 {
@@ -582,6 +649,7 @@ int main(int argc, char **argv)
 	signaling();
 	other_tlvs();
 	management();
+	engine_announces();
 	if (argc == 3)
 		broken();
 	if (fclose(out) != 0) {

@@ -200,6 +200,134 @@ static void test_encode_bytes(void **state)
 	assert_memory_equal(buf, want_auth, 22);
 }
 
+/*
+ * IEEE C37.238 TLVs, worked by hand from the layouts (1588 ORGANIZATION_
+ * EXTENSION value: OUI 1C-12-9D, subtype, then 12 octets). 2011:
+ * grandmasterID 0x0102, grandmasterTimeInaccuracy 50 ns, network
+ * 0xFFFFFFFF (unknown). 2017: grandmasterID 7, reserved, total 100 ns.
+ */
+static void test_c37_238_bytes(void **state)
+{
+	static const uint8_t want_2011[18] = {
+	    0x1C, 0x12, 0x9D, 0x00, 0x00, 0x01, 0x01, 0x02, 0x00,
+	    0x00, 0x00, 0x32, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00};
+	static const uint8_t want_2017[18] = {
+	    0x1C, 0x12, 0x9D, 0x00, 0x00, 0x02, 0x00, 0x07, 0x00,
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00};
+	/* 2017 ignores the 2011 fields, 2011 the 2017 one */
+	struct gn_tlv_c37_238 p11 = {GN_C37_238_2011, 0x0102, 50, 0xFFFFFFFF,
+				     77};
+	struct gn_tlv_c37_238 p17 = {GN_C37_238_2017, 7, 11, 22, 100};
+	struct gn_tlv_c37_238 d;
+	uint8_t buf[32];
+	struct gn_tlv t;
+
+	(void)state;
+	memset(buf, 0xEE, sizeof(buf));
+	assert_int_equal(gn_tlv_c37_238_encode(&p11, buf, sizeof(buf)), 18);
+	assert_memory_equal(buf, want_2011, 18);
+	assert_int_equal(buf[18], 0xEE);
+	memset(buf, 0xEE, sizeof(buf));
+	assert_int_equal(gn_tlv_c37_238_encode(&p17, buf, 18), 18);
+	assert_memory_equal(buf, want_2017, 18);
+
+	t = mk(GN_TLV_ORGANIZATION_EXTENSION, want_2011, 18);
+	memset(&d, 0xAA, sizeof(d));
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, NULL), 0);
+	assert_int_equal(d.edition, GN_C37_238_2011);
+	assert_int_equal(d.grandmaster_id, 0x0102);
+	assert_int_equal(d.grandmaster_time_inaccuracy_ns, 50);
+	assert_int_equal(d.network_time_inaccuracy_ns, 0xFFFFFFFFu);
+	assert_int_equal(d.total_time_inaccuracy_ns, 0);
+	assert_int_equal(gn_tlv_check(&t, NULL), 0);
+	t = mk(GN_TLV_ORGANIZATION_EXTENSION, want_2017, 18);
+	memset(&d, 0xAA, sizeof(d));
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, NULL), 0);
+	assert_int_equal(d.edition, GN_C37_238_2017);
+	assert_int_equal(d.grandmaster_id, 7);
+	assert_int_equal(d.grandmaster_time_inaccuracy_ns, 0);
+	assert_int_equal(d.network_time_inaccuracy_ns, 0);
+	assert_int_equal(d.total_time_inaccuracy_ns, 100);
+	assert_int_equal(gn_tlv_check(&t, NULL), 0);
+}
+
+static void test_c37_238_errors(void **state)
+{
+	uint8_t v[24] = {0x1C, 0x12, 0x9D, 0x00, 0x00, 0x02};
+	struct gn_tlv_c37_238 d, in = {GN_C37_238_2017, 1, 0, 0, 0};
+	const char *reason = NULL;
+	uint8_t buf[18];
+	struct gn_tlv t;
+
+	(void)state;
+	/* lengths: exact 18, as ptp4l's org_post_recv */
+	t = mk(GN_TLV_ORGANIZATION_EXTENSION, v, 16);
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, &reason), -EBADMSG);
+	assert_string_equal(reason, "IEEE C37.238 TLV length not 18");
+	assert_int_equal(gn_tlv_check(&t, NULL), -EBADMSG);
+	t.length = 20;
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, NULL), -EBADMSG);
+	assert_int_equal(gn_tlv_check(&t, NULL), -EBADMSG);
+	t.length = 4; /* shorter than any org TLV */
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, &reason), -EBADMSG);
+	assert_string_equal(reason, "ORGANIZATION_EXTENSION too short");
+	t.length = 18;
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, NULL), 0);
+	/* the same in the _PROPAGATE variant */
+	t.type = GN_TLV_ORG_EXT_PROPAGATE;
+	t.length = 16;
+	assert_int_equal(gn_tlv_check(&t, NULL), -EBADMSG);
+	t.type = GN_TLV_ORGANIZATION_EXTENSION;
+	t.length = 18;
+	/* other subtypes and OUIs are not C37.238 (and pass the check) */
+	v[5] = 3;
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, &reason), -EPROTO);
+	assert_string_equal(reason, "not an IEEE C37.238 TLV");
+	t.length = 16;
+	assert_int_equal(gn_tlv_check(&t, NULL), 0);
+	t.length = 18;
+	v[5] = 1;
+	v[4] = 1;
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, NULL), -EPROTO);
+	v[4] = 0;
+	v[3] = 1;
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, NULL), -EPROTO);
+	v[3] = 0;
+	v[2] = 0x9E;
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, NULL), -EPROTO);
+	v[2] = 0x9D;
+	t.type = GN_TLV_PATH_TRACE;
+	assert_int_equal(gn_tlv_c37_238_decode(&t, &d, &reason), -EPROTO);
+	assert_string_equal(reason, "not an ORGANIZATION_EXTENSION TLV");
+	/* encoder */
+	assert_int_equal(gn_tlv_c37_238_encode(&in, buf, 17), -ENOSPC);
+	in.edition = 0;
+	assert_int_equal(gn_tlv_c37_238_encode(&in, buf, 18), -EINVAL);
+	in.edition = 3;
+	assert_int_equal(gn_tlv_c37_238_encode(&in, buf, 18), -EINVAL);
+}
+
+static void test_path_trace_contains(void **state)
+{
+	static const uint8_t ids[24] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9,
+					9, 9, 9, 9, 1, 2, 3, 4, 5, 6, 7, 9};
+	struct gn_clock_identity a = {{1, 2, 3, 4, 5, 6, 7, 8}};
+	struct gn_clock_identity b = {{1, 2, 3, 4, 5, 6, 7, 9}};
+	struct gn_clock_identity x = {{9, 9, 9, 9, 9, 9, 9, 8}};
+	struct gn_tlv_path_trace pt = {3, ids};
+
+	(void)state;
+	assert_true(gn_tlv_path_trace_contains(&pt, &a));
+	assert_true(gn_tlv_path_trace_contains(&pt, &b));
+	assert_false(gn_tlv_path_trace_contains(&pt, &x));
+	pt.count = 2; /* b is the third */
+	assert_false(gn_tlv_path_trace_contains(&pt, &b));
+	pt.count = 0;
+	assert_false(gn_tlv_path_trace_contains(&pt, &a));
+	/* (1500 - 64 - 4) / 8, as linuxptp's PATH_TRACE_MAX */
+	assert_int_equal(GN_PATH_TRACE_MAX, 179);
+}
+
 /* ---- round trips inside a message ---- */
 
 static void test_round_trip_all(void **state)
@@ -883,6 +1011,9 @@ int main(void)
 	    cmocka_unit_test(test_golden_path_trace),
 	    cmocka_unit_test(test_golden_management),
 	    cmocka_unit_test(test_encode_bytes),
+	    cmocka_unit_test(test_c37_238_bytes),
+	    cmocka_unit_test(test_c37_238_errors),
+	    cmocka_unit_test(test_path_trace_contains),
 	    cmocka_unit_test(test_round_trip_all),
 	    cmocka_unit_test(test_decode_errors),
 	    cmocka_unit_test(test_auth_decode_errors),
