@@ -300,8 +300,8 @@ static void test_fakeset_spec(void **state)
 }
 
 /* -C and the system clocks: names, what may be steered, auxiliary
- * clocks (not UTC: no leap second, no ADJ_TAI, only _EXTENDED among the
- * ioctls), CLOCK_TAI read only. */
+ * clocks (not UTC: no leap second, no TAI offset, only _EXTENDED among
+ * the ioctls), CLOCK_TAI read only. All fakes: no kernel clock is set. */
 static void test_system_clocks(void **state)
 {
 	static const int64_t inc[] = {10};
@@ -412,7 +412,7 @@ static void test_system_clocks(void **state)
 	assert_int_equal(used, GN_SYSOFF_READ);
 
 	/* The auxiliary clock as a sink of a PHC (both TAI): no UTC
-	 * offset, no leap second armed, no ADJ_TAI, whatever the
+	 * offset, no leap second armed, no TAI offset, whatever the
 	 * grandmaster says. */
 	gn_dclock_open_fake(&p, gn_fakeset_find_index(&set, 1));
 	dt_log_init(&lg);

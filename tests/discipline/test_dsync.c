@@ -80,7 +80,7 @@ static void test_step_then_lock(void **state)
 	assert_int_equal(rig_update(&r), 0);
 	assert_string_equal(r.lg.line[0], "CLOCK_REALTIME phc offset     50000 "
 					  "s0 freq      +0 delay      0");
-	/* the fake system clock (r.fs, no kernel clock) got ADJ_TAI 37 */
+	/* the fake system clock (r.fs, no kernel clock) got TAI offset 37 */
 	assert_int_equal(r.fs.tai_offset_s, 37);
 	r.b.raw += S_NS;
 	/* 70 us now, beyond first_step_threshold (20 us): step and set the

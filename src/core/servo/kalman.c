@@ -112,7 +112,7 @@
 /* A move of the offsets' reference (path delay) shifts the estimate when
  * it is beyond this many deviations of it. */
 #define KF_SHIFT_SIGMAS 2.0
-#define KF_FIT_MIN_N  4 /* squared differences for a level to be fit */
+#define KF_FIT_MIN_N	4 /* squared differences for a level to be fit */
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -432,9 +432,19 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 			hi[i] = out[i];
 }
 
+/* A covariance built on an R that turned out g times too small. */
+static void rescale_cov(double *c00, double *c01, double *c11, double g)
+{
+	if (!(g > KF_R_RESCALE))
+		return;
+	*c00 *= g;
+	*c01 *= g;
+	*c11 *= g;
+}
+
 static void update_noise(struct gn_servo_kalman *kf)
 {
-	double q[3], hi[3], g;
+	double q[3], hi[3];
 
 	fit_noise(kf, q, hi);
 	/* The covariances were built on the old R: when the samples turn
@@ -442,18 +452,8 @@ static void update_noise(struct gn_servo_kalman *kf)
 	 * certain than P says (P scales with R for a given Q / R), and a
 	 * filter that kept P would trust a frequency learnt from a few
 	 * noisy samples for minutes. */
-	g = q[0] / kf->r_ns2;
-	if (g > KF_R_RESCALE) {
-		kf->p00 *= g;
-		kf->p01 *= g;
-		kf->p11 *= g;
-	}
-	g = hi[0] / kf->r_hi_ns2;
-	if (g > KF_R_RESCALE) {
-		kf->e00 *= g;
-		kf->e01 *= g;
-		kf->e11 *= g;
-	}
+	rescale_cov(&kf->p00, &kf->p01, &kf->p11, q[0] / kf->r_ns2);
+	rescale_cov(&kf->e00, &kf->e01, &kf->e11, hi[0] / kf->r_hi_ns2);
 	kf->r_ns2 = q[0];
 	kf->q_wfm = q[1];
 	kf->q_rwfm = q[2];
