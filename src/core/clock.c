@@ -349,7 +349,7 @@ int gn_clock_offset_rate(const struct gn_clock *c, double *rate_ppb,
 	if (rc < 0)
 		return rc;
 	*rate_ppb = e.freq_ppb;
-	*sd_ppb = e.freq_sd_ppb;
+	*sd_ppb = e.freq_sd_fit_ppb;
 	return 0;
 }
 
@@ -359,11 +359,11 @@ void gn_clock_servo_reset(struct gn_clock *c)
 }
 
 void gn_clock_path_delay_moved(struct gn_clock *c, const struct gn_port *p,
-			       int64_t delta_ns)
+			       int64_t delta_ns, bool settling)
 {
 	if (c->cfg.free_running || c->slave_port != (int)p->index || !delta_ns)
 		return;
-	gn_servo_shift(&c->servo, -(double)delta_ns);
+	gn_servo_shift(&c->servo, -(double)delta_ns, settling);
 }
 
 static enum gn_clock_role clock_port_role(const struct gn_clock *c,

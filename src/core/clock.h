@@ -329,9 +329,10 @@ enum gn_port_state gn_clock_port_state(const struct gn_clock *c, unsigned port);
 void gn_clock_servo_reset(struct gn_clock *c);
 /* Port p's filtered path (or peer) delay moved by delta_ns, the offsets
  * it measures by -delta_ns: the servo is told when p is the slave port
- * (also when the filter started over: its old samples were worse). */
+ * (also when the filter started over: its old samples were worse).
+ * settling: the filter holds few samples yet (gn_filter_settling). */
 void gn_clock_path_delay_moved(struct gn_clock *c, const struct gn_port *p,
-			       int64_t delta_ns);
+			       int64_t delta_ns, bool settling);
 /* Grandmaster: clears leap61/leap59 once the leap second has passed. */
 void gn_clock_update_leap_status(struct gn_clock *c);
 

@@ -269,6 +269,14 @@ static double held_sd(const int64_t *v, unsigned n)
 	return sqrt(ss / (double)(n - 1));
 }
 
+bool gn_filter_settling(const struct gn_filter *f)
+{
+	unsigned settle = f->length < GN_FILTER_SETTLE ? f->length
+						       : GN_FILTER_SETTLE;
+
+	return f->n == 0 && f->count < settle;
+}
+
 double gn_filter_stderr(const struct gn_filter *f)
 {
 	double sd, a;

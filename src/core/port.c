@@ -746,7 +746,8 @@ static void port_delay_sample(struct gn_port *p, int64_t raw,
 	old = p->path_delay_ns;
 	p->path_delay_ns = gn_filter_sample(f, raw);
 	if (p->have_path_delay)
-		gn_clock_path_delay_moved(p->clock, p, p->path_delay_ns - old);
+		gn_clock_path_delay_moved(p->clock, p, p->path_delay_ns - old,
+					  gn_filter_settling(f));
 	p->have_path_delay = true;
 }
 
@@ -844,8 +845,9 @@ static void port_peer_delay(struct gn_port *p, int64_t t3_ns, int64_t corr_ns)
 
 		p->peer_delay_ns = gn_filter_sample(&p->delay_filter, raw);
 		if (p->have_peer_delay)
-			gn_clock_path_delay_moved(p->clock, p,
-						  p->peer_delay_ns - old);
+			gn_clock_path_delay_moved(
+			    p->clock, p, p->peer_delay_ns - old,
+			    gn_filter_settling(&p->delay_filter));
 	}
 	p->have_peer_delay = true;
 	p->ds.peer_mean_path_delay_ns = p->peer_delay_ns;

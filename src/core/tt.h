@@ -12,6 +12,7 @@
 #ifndef GN_CORE_TT_H
 #define GN_CORE_TT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* One end-to-end exchange. */
@@ -108,6 +109,10 @@ int gn_filter_init(struct gn_filter *f, enum gn_filter_type type,
  * the mean of the two middle samples (as linuxptp). */
 int64_t gn_filter_sample(struct gn_filter *f, int64_t v);
 void gn_filter_reset(struct gn_filter *f);
+/* Still settling: fewer than GN_FILTER_SETTLE samples (or its length)
+ * since it (re)started, so each new one may move it a lot, for real. */
+#define GN_FILTER_SETTLE 8
+bool gn_filter_settling(const struct gn_filter *f);
 /*
  * Standard error of the filter's output as an estimate of the true
  * (mean) delay, ns, from the spread of the samples it holds or has

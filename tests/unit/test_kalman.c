@@ -301,9 +301,18 @@ static void test_reference_shift(void **state)
 	sd = sqrt(s.u.kf.p00);
 	assert_true(sd > 0.1 && sd < 50.0);
 	small = 1.5 * sd;
-	gn_servo_shift(&s, small);
+	gn_servo_shift(&s, small, false);
 	assert_true(s.u.kf.x_ns == x && s.u.kf.servo_phase_ns == ph);
-	gn_servo_shift(&s, 10000.0);
+	/* ... unless the delay filter is still settling: then every move
+	 * is real (and undone here, exactly). */
+	gn_servo_shift(&s, small, true);
+	assert_true(s.u.kf.x_ns == x + small);
+	gn_servo_shift(&s, -small, true);
+	assert_near(s.u.kf.x_ns, x, 1e-6);
+	assert_near(s.u.kf.servo_phase_ns, ph, 1e-6);
+	s.u.kf.x_ns = x;
+	s.u.kf.servo_phase_ns = ph;
+	gn_servo_shift(&s, 10000.0, false);
 	assert_true(s.u.kf.x_ns == x + 10000.0);
 	assert_true(s.u.kf.servo_phase_ns == ph + 10000.0);
 
@@ -319,9 +328,9 @@ static void test_reference_shift(void **state)
 	gn_servo_config_default(&cfg);
 	assert_int_equal(gn_servo_init(&pi, &cfg, 0.0), 0);
 	copy = pi;
-	gn_servo_shift(&pi, 1e6);
+	gn_servo_shift(&pi, 1e6, true);
 	assert_memory_equal(&copy, &pi, sizeof(pi));
-	gn_servo_shift(NULL, 1.0);
+	gn_servo_shift(NULL, 1.0, true);
 }
 
 static void test_learns_white_noise_and_averages(void **state)
@@ -523,6 +532,59 @@ static void test_fast_sync_and_sw_noise(void **state)
 	assert_true(sqrt(s.u.kf.r_ns2) > 1800.0 && sqrt(s.u.kf.r_ns2) < 2200.0);
 }
 
+/*
+ * The measurement noise before the ladder starts: with 128 samples a
+ * second, 16 second differences give R during the warm-up, and the
+ * covariances shrink with it; at 1 s the warm-up (8 samples) keeps the
+ * prior. Software stamps start from a 10 times larger prior. The
+ * decision-making frequency deviation (the fitted model's) is never
+ * above the pessimistic one.
+ */
+static void test_early_noise_and_priors(void **state)
+{
+	struct gn_servo s;
+	struct gn_servo_config cfg;
+	struct gn_servo_estimate e;
+	struct model m;
+	double p00_before = 0.0;
+	unsigned i;
+
+	(void)state;
+	kalman_setup(&s, 1.0 / 128, 0, 0.0);
+	model_init(&m, 2000.0, 3000.0, 100.0, 0.0, 21);
+	for (i = 0; i < 24; i++) {
+		model_step(&m, &s, 1.0 / 128, 0.0, NULL);
+		if (i == 12)
+			p00_before = s.u.kf.p00;
+	}
+	/* Still in the warm-up (4 s), the ladder idle... */
+	assert_false(s.u.kf.ladder_live);
+	assert_true(s.u.kf.early_used);
+	/* ... yet R is known within a factor of two, and P followed. */
+	assert_true(sqrt(s.u.kf.r_ns2) > 70.0 && sqrt(s.u.kf.r_ns2) < 200.0);
+	assert_true(s.u.kf.p00 < p00_before / 100.0);
+	assert_int_equal(gn_servo_estimate(&s, &e), 0);
+	assert_true(e.freq_sd_fit_ppb > 0.0 && e.freq_sd_fit_ppb <= e.freq_sd_ppb);
+	/* The uncertainty still assumes the prior until the ladder runs. */
+	assert_near(s.u.kf.r_hi_ns2, R_PRIOR, 1.0);
+
+	/* At 1 s: 8 samples, no early estimate, then the ladder. */
+	kalman_setup(&s, 1.0, 0, 0.0);
+	model_init(&m, 2000.0, 3000.0, 100.0, 0.0, 22);
+	for (i = 0; i < 7; i++)
+		model_step(&m, &s, 1.0, 0.0, NULL);
+	assert_false(s.u.kf.early_used);
+	assert_near(s.u.kf.r_ns2, R_PRIOR, 1.0);
+
+	/* Software stamps: the prior is ten times larger. */
+	gn_servo_config_default(&cfg);
+	cfg.type = GN_SERVO_KALMAN;
+	cfg.hw_stamping = false;
+	assert_int_equal(gn_servo_init(&s, &cfg, 0.0), 0);
+	assert_near(s.u.kf.r_ns2, 10.0 * R_PRIOR, 1.0);
+	assert_near(s.u.kf.r_hi_ns2, 10.0 * R_PRIOR, 1.0);
+}
+
 /* ---- the robust-mean delay filter ---- */
 
 static void test_robust_filter_init(void **state)
@@ -541,6 +603,38 @@ static void test_robust_filter_init(void **state)
 	/* The other filters keep their limit. */
 	assert_int_equal(gn_filter_init(&f, GN_FILTER_MOVING_MEDIAN, 65),
 			 -EINVAL);
+}
+
+/* A filter is settling for its first GN_FILTER_SETTLE samples (or its
+ * length, if shorter), and again after a reset. */
+static void test_robust_filter_settling(void **state)
+{
+	static const enum gn_filter_type types[] = {
+	    GN_FILTER_ROBUST_MEAN, GN_FILTER_MOVING_MEDIAN,
+	    GN_FILTER_MOVING_AVERAGE};
+	struct gn_filter f;
+	unsigned t, i;
+
+	(void)state;
+	for (t = 0; t < 3; t++) {
+		assert_int_equal(gn_filter_init(&f, types[t], 64), 0);
+		for (i = 0; i < GN_FILTER_SETTLE; i++) {
+			assert_true(gn_filter_settling(&f));
+			gn_filter_sample(&f, 1000 + (int64_t)(i % 3));
+		}
+		assert_false(gn_filter_settling(&f));
+		for (i = 0; i < 100; i++)
+			gn_filter_sample(&f, 1000 + (int64_t)(i % 3));
+		assert_false(gn_filter_settling(&f));
+		gn_filter_reset(&f);
+		assert_true(gn_filter_settling(&f));
+	}
+	assert_int_equal(gn_filter_init(&f, GN_FILTER_MOVING_MEDIAN, 3), 0);
+	gn_filter_sample(&f, 5);
+	gn_filter_sample(&f, 5);
+	assert_true(gn_filter_settling(&f));
+	gn_filter_sample(&f, 5);
+	assert_false(gn_filter_settling(&f));
 }
 
 static void test_robust_filter_warmup_and_spikes(void **state)
@@ -612,6 +706,8 @@ int main(void)
 	    cmocka_unit_test(test_master_step_slews_within_limit),
 	    cmocka_unit_test(test_reset_keeps_frequency),
 	    cmocka_unit_test(test_fast_sync_and_sw_noise),
+	    cmocka_unit_test(test_early_noise_and_priors),
+	    cmocka_unit_test(test_robust_filter_settling),
 	    cmocka_unit_test(test_robust_filter_init),
 	    cmocka_unit_test(test_robust_filter_warmup_and_spikes),
 	    cmocka_unit_test(test_robust_filter_unbiased_for_queueing),

@@ -113,6 +113,9 @@
  * it is beyond this many deviations of it. */
 #define KF_SHIFT_SIGMAS 2.0
 #define KF_FIT_MIN_N	4 /* squared differences for a level to be fit */
+/* Second differences that estimate R during a warm-up (fast Sync only:
+ * 32 give it within about 25 %, a warm-up at 1 s has 8). */
+#define KF_EARLY_N 16
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -130,13 +133,17 @@
 #define KF_R_MIN     0.01
 #define KF_QWFM_MIN  1e-6
 #define KF_QRWFM_MIN 3e-10
-/* Before any data: 10 us of noise, phase and frequency wandering by
+/* Before any data: 10 us of noise (see KF_R_PRIOR_SW), phase and frequency wandering by
  * 10 us and 1 ppm per root second for the uncertainty (3.2 us and
  * 0.3 ppm for the gains: a compromise between locking fast under heavy
  * noise and following a master that is itself still converging);
  * frequency unknown within 500 ppm; a restart (new master, forced)
  * widens it by 10 ppm. */
 #define KF_R_PRIOR	    1e8
+/* ... times this with software stamps (31.6 us: a loaded host's; the
+ * prior with hardware stamps would trust the first frequency from two
+ * such samples 10 times too much, and swing by milliseconds). */
+#define KF_R_PRIOR_SW 10.0
 #define KF_QWFM_PRIOR	    1e8
 #define KF_QRWFM_PRIOR	    1e6
 #define KF_QWFM_GAIN_PRIOR  1e7
@@ -169,6 +176,8 @@ static void ladder_break(struct gn_servo_kalman *kf)
 		if (lv->n > KF_LEVEL_RESTART)
 			lv->n = KF_LEVEL_RESTART;
 	}
+	memset(&kf->early, 0, sizeof(kf->early));
+	kf->early_used = false;
 }
 
 static void level_add_d2(struct gn_kalman_level *lv, double d2)
@@ -346,7 +355,7 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 	}
 	if (!rows) {
 		/* Nothing known: assume the worst, follow the samples. */
-		out[0] = hi[0] = KF_R_PRIOR;
+		out[0] = hi[0] = kf->r_prior_ns2;
 		out[1] = KF_QWFM_GAIN_PRIOR;
 		out[2] = KF_QRWFM_GAIN_PRIOR;
 		hi[1] = KF_QWFM_PRIOR;
@@ -462,6 +471,39 @@ static void update_noise(struct gn_servo_kalman *kf)
 	kf->q_rwfm_hi = hi[2];
 }
 
+/*
+ * During a warm-up the ladder waits, and the filter runs on the prior R
+ * (10 us): at 16 or 128 Sync messages a second that averages a few
+ * hundred nanoseconds of hardware noise as if it were microseconds, and
+ * a frequency error left by the first two samples takes seconds to go.
+ * Their second differences (mean square 6 R, the wander negligible at
+ * such spacing, winsorised) tell R once there are KF_EARLY_N of them;
+ * if it is much smaller than the one in use, R, the gains' process
+ * noises and the covariances are scaled down by the ratio: the filter
+ * keeps its dynamics, but knows how well it knows the offset. Once.
+ */
+static void early_noise(struct gn_servo_kalman *kf, double y, double t)
+{
+	double r, g;
+
+	level_push(&kf->early, y, t);
+	if (kf->early_used || kf->early.n < KF_EARLY_N)
+		return;
+	kf->early_used = true;
+	r = kf->early.d2 / 6.0;
+	if (r < KF_R_MIN)
+		r = KF_R_MIN;
+	g = r / kf->r_ns2;
+	if (!(g * KF_R_RESCALE < 1.0))
+		return;
+	kf->r_ns2 *= g;
+	kf->q_wfm *= g;
+	kf->q_rwfm *= g;
+	kf->p00 *= g;
+	kf->p01 *= g;
+	kf->p11 *= g;
+}
+
 /* Offset rate (ppb) of a clock of frequency f_ppb adjusted by u_ppb. */
 static double kf_rate(double f_ppb, double u_ppb)
 {
@@ -491,7 +533,10 @@ void gn_servo_kalman_init(struct gn_servo *s, double initial_freq_ppb)
 	kf->e11 = KF_F_PRIOR_VAR;
 	kf->tail = KF_TAIL_GAUSS;
 	kf->nis = 1.0;
-	kf->r_ns2 = kf->r_hi_ns2 = KF_R_PRIOR;
+	kf->r_prior_ns2 = KF_R_PRIOR;
+	if (!s->cfg.hw_stamping)
+		kf->r_prior_ns2 *= KF_R_PRIOR_SW;
+	kf->r_ns2 = kf->r_hi_ns2 = kf->r_prior_ns2;
 	kf->q_wfm = KF_QWFM_GAIN_PRIOR;
 	kf->q_rwfm = KF_QRWFM_GAIN_PRIOR;
 	kf->q_wfm_hi = KF_QWFM_PRIOR;
@@ -744,6 +789,9 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 		ladder_add(kf, z - kf->servo_phase_ns,
 			   (double)(local_ns - kf->epoch_ns) * 1e-9);
 		update_noise(kf);
+	} else {
+		early_noise(kf, z - kf->servo_phase_ns,
+			    (double)(local_ns - kf->epoch_ns) * 1e-9);
 	}
 
 	*state = GN_SERVO_LOCKED;
@@ -763,14 +811,16 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 	return control(s);
 }
 
-void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns)
+void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns,
+			   bool settling)
 {
 	struct gn_servo_kalman *kf = &s->u.kf;
 
 	/* A move within the estimate's own error is left for the filter to
 	 * average with the samples, as any other noise: passed straight on,
 	 * the delay filter's noise would reach the clock unfiltered. */
-	if (!kf->count || fabs(shift_ns) < KF_SHIFT_SIGMAS * sqrt(kf->p00))
+	if (!kf->count ||
+	    (!settling && fabs(shift_ns) < KF_SHIFT_SIGMAS * sqrt(kf->p00)))
 		return;
 	/* The reference moved, not the clock: the estimate moves with it,
 	 * and so does the servo's phase, so that the free-running phase the
@@ -795,6 +845,7 @@ int gn_servo_kalman_estimate(const struct gn_servo *s,
 	    sqrt(kf->e00) * (1.0 + (kf->tail / KF_TAIL_GAUSS - 1.0) * kf->gain);
 	e->freq_ppb = kf_rate(kf->f_ppb, kf->u_ppb);
 	e->freq_sd_ppb = sqrt(kf->e11);
+	e->freq_sd_fit_ppb = sqrt(kf->p11);
 	e->noise_ns = sqrt(kf->r_ns2);
 	return 0;
 }

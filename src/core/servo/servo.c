@@ -218,10 +218,10 @@ int gn_servo_estimate(const struct gn_servo *s, struct gn_servo_estimate *e)
 	return gn_servo_kalman_estimate(s, e);
 }
 
-void gn_servo_shift(struct gn_servo *s, double shift_ns)
+void gn_servo_shift(struct gn_servo *s, double shift_ns, bool settling)
 {
 	if (s && s->cfg.type == GN_SERVO_KALMAN && isfinite(shift_ns))
-		gn_servo_kalman_shift(s, shift_ns);
+		gn_servo_kalman_shift(s, shift_ns, settling);
 }
 
 int gn_servo_uncertainty(const struct gn_servo *s, double *offset_sd_ns,

@@ -116,6 +116,7 @@ struct gn_servo_kalman {
 	bool ladder_live;  /* the ladder's phase is continuous since a
 			    * warm-up ended: a forced restart keeps it */
 	double r_ns2;	   /* measurement noise variance in use */
+	double r_prior_ns2; /* ... before any data */
 	double q_wfm;	   /* white FM: ns^2 / s */
 	double q_rwfm;	   /* random-walk FM: ppb^2 / s */
 	double r_hi_ns2, q_wfm_hi, q_rwfm_hi; /* upper bounds of the three */
@@ -126,6 +127,11 @@ struct gn_servo_kalman {
 	double innov_ns;       /* last innovation */
 	double z0_ns;	       /* offset sample of the last (re)start */
 	struct gn_kalman_level lv[GN_KALMAN_LEVELS];
+	/* Second differences of the phase during a warm-up: enough of
+	 * them (fast Sync) give the measurement noise before the ladder
+	 * starts. */
+	struct gn_kalman_level early;
+	bool early_used;
 };
 
 /* What a servo knows about its clock after the last sample. */
@@ -136,6 +142,10 @@ struct gn_servo_estimate {
 	double freq_ppb;     /* clock's frequency error vs the master with
 			      * the adjustment now applied (ppb) */
 	double freq_sd_ppb;
+	/* The frequency's deviation under the fitted noise model the
+	 * gains use (Kalman; freq_sd_ppb is the pessimistic one): a best
+	 * guess, for decisions rather than bounds. */
+	double freq_sd_fit_ppb;
 	double noise_ns; /* measurement noise (standard deviation) */
 };
 
@@ -186,8 +196,10 @@ int gn_servo_estimate(const struct gn_servo *s, struct gn_servo_estimate *e);
  * path delay estimate moved by -shift_ns). The Kalman servo moves its
  * offset estimate with them, so an improved delay corrects the clock at
  * once instead of as a run of surprising samples; PI and linreg ignore
- * it, as linuxptp's servos know nothing of the delay.
+ * it, as linuxptp's servos know nothing of the delay. A move within the
+ * estimate's own error is averaged as noise unless settling says the
+ * delay filter is young (its moves are then real and large).
  */
-void gn_servo_shift(struct gn_servo *s, double shift_ns);
+void gn_servo_shift(struct gn_servo *s, double shift_ns, bool settling);
 
 #endif

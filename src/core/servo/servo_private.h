@@ -36,7 +36,8 @@ void gn_servo_kalman_sync_interval(struct gn_servo *s, double interval_s);
 void gn_servo_kalman_reset(struct gn_servo *s);
 int gn_servo_kalman_estimate(const struct gn_servo *s,
 			     struct gn_servo_estimate *e);
-void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns);
+void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns,
+			   bool settling);
 /* Expected mean square of a level's second difference per unit of R,
  * q_wfm and q_rwfm, for windows of 2^level samples dt_s apart. */
 void gn_servo_kalman_coefficients(unsigned level, double dt_s, double c[3]);
