@@ -536,7 +536,7 @@ static void test_fast_sync_and_sw_noise(void **state)
  * The measurement noise before the ladder starts: with 128 samples a
  * second, 16 second differences give R during the warm-up, and the
  * covariances shrink with it; at 1 s the warm-up (8 samples) keeps the
- * prior. Software stamps start from a 10 times larger prior. The
+ * prior, unless the first innovations show far more noise. The
  * decision-making frequency deviation (the fitted model's) is never
  * above the pessimistic one.
  */
@@ -576,13 +576,25 @@ static void test_early_noise_and_priors(void **state)
 	assert_false(s.u.kf.early_used);
 	assert_near(s.u.kf.r_ns2, R_PRIOR, 1.0);
 
-	/* Software stamps: the prior is ten times larger. */
+	/* Samples 30 times noisier than the prior (software stamps behind
+	 * queues): the first four innovations after the frequency raise
+	 * R, and the covariances with it, long before the ladder runs. */
 	gn_servo_config_default(&cfg);
 	cfg.type = GN_SERVO_KALMAN;
 	cfg.hw_stamping = false;
 	assert_int_equal(gn_servo_init(&s, &cfg, 0.0), 0);
-	assert_near(s.u.kf.r_ns2, 10.0 * R_PRIOR, 1.0);
-	assert_near(s.u.kf.r_hi_ns2, 10.0 * R_PRIOR, 1.0);
+	gn_servo_sync_interval(&s, 1.0);
+	assert_near(s.u.kf.r_ns2, R_PRIOR, 1.0);
+	model_init(&m, 2000.0, 3000.0, 300000.0, 0.0, 23);
+	for (i = 0; i < 5; i++)
+		model_step(&m, &s, 1.0, 0.0, NULL);
+	assert_near(s.u.kf.r_ns2, R_PRIOR, 1.0);
+	p00_before = s.u.kf.p00;
+	model_step(&m, &s, 1.0, 0.0, NULL);
+	assert_false(s.u.kf.ladder_live);
+	assert_true(s.u.kf.r_ns2 > 10.0 * R_PRIOR);
+	assert_true(s.u.kf.r_hi_ns2 == s.u.kf.r_ns2);
+	assert_true(s.u.kf.p00 > p00_before);
 }
 
 /* ---- the robust-mean delay filter ---- */

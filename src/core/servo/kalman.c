@@ -116,6 +116,10 @@
 /* Second differences that estimate R during a warm-up (fast Sync only:
  * 32 give it within about 25 %, a warm-up at 1 s has 8). */
 #define KF_EARLY_N 16
+/* Innovations after the first frequency that test the prior R, and the
+ * mean normalised square beyond which it is raised. */
+#define KF_EARLY_NIS_N	 4
+#define KF_EARLY_NIS_MAX 4.0
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -133,17 +137,13 @@
 #define KF_R_MIN     0.01
 #define KF_QWFM_MIN  1e-6
 #define KF_QRWFM_MIN 3e-10
-/* Before any data: 10 us of noise (see KF_R_PRIOR_SW), phase and frequency wandering by
+/* Before any data: 10 us of noise (see early_consistency), phase and frequency wandering by
  * 10 us and 1 ppm per root second for the uncertainty (3.2 us and
  * 0.3 ppm for the gains: a compromise between locking fast under heavy
  * noise and following a master that is itself still converging);
  * frequency unknown within 500 ppm; a restart (new master, forced)
  * widens it by 10 ppm. */
 #define KF_R_PRIOR	    1e8
-/* ... times this with software stamps (31.6 us: a loaded host's; the
- * prior with hardware stamps would trust the first frequency from two
- * such samples 10 times too much, and swing by milliseconds). */
-#define KF_R_PRIOR_SW 10.0
 #define KF_QWFM_PRIOR	    1e8
 #define KF_QRWFM_PRIOR	    1e6
 #define KF_QWFM_GAIN_PRIOR  1e7
@@ -178,6 +178,8 @@ static void ladder_break(struct gn_servo_kalman *kf)
 	}
 	memset(&kf->early, 0, sizeof(kf->early));
 	kf->early_used = false;
+	kf->early_nis = 0.0;
+	kf->early_nis_n = 0;
 }
 
 static void level_add_d2(struct gn_kalman_level *lv, double d2)
@@ -504,6 +506,32 @@ static void early_noise(struct gn_servo_kalman *kf, double y, double t)
 	kf->p11 *= g;
 }
 
+/*
+ * The other way: samples far noisier than the prior (software stamps
+ * behind 100 us of queueing) show in the first innovations after the
+ * frequency is set, long before the ladder runs at 1 s sync. Their mean
+ * normalised square over KF_EARLY_NIS_N samples beyond KF_EARLY_NIS_MAX
+ * (about 1 if the prior holds; 4 is far in the tail for 4 samples)
+ * scales R and the covariances up by it. Once.
+ */
+static void early_consistency(struct gn_servo_kalman *kf, double nis)
+{
+	double g;
+
+	if (kf->early_nis_n >= KF_EARLY_NIS_N)
+		return;
+	kf->early_nis += nis;
+	if (++kf->early_nis_n < KF_EARLY_NIS_N)
+		return;
+	g = kf->early_nis / KF_EARLY_NIS_N;
+	if (!(g > KF_EARLY_NIS_MAX))
+		return;
+	kf->r_ns2 *= g;
+	kf->r_hi_ns2 *= g;
+	rescale_cov(&kf->p00, &kf->p01, &kf->p11, g);
+	rescale_cov(&kf->e00, &kf->e01, &kf->e11, g);
+}
+
 /* Offset rate (ppb) of a clock of frequency f_ppb adjusted by u_ppb. */
 static double kf_rate(double f_ppb, double u_ppb)
 {
@@ -534,8 +562,6 @@ void gn_servo_kalman_init(struct gn_servo *s, double initial_freq_ppb)
 	kf->tail = KF_TAIL_GAUSS;
 	kf->nis = 1.0;
 	kf->r_prior_ns2 = KF_R_PRIOR;
-	if (!s->cfg.hw_stamping)
-		kf->r_prior_ns2 *= KF_R_PRIOR_SW;
 	kf->r_ns2 = kf->r_hi_ns2 = kf->r_prior_ns2;
 	kf->q_wfm = KF_QWFM_GAIN_PRIOR;
 	kf->q_rwfm = KF_QRWFM_GAIN_PRIOR;
@@ -715,7 +741,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			      enum gn_servo_state *state)
 {
 	struct gn_servo_kalman *kf = &s->u.kf;
-	double z = (double)offset_ns, r, dt, innov, nis;
+	double z = (double)offset_ns, r, dt, innov, nis, nis_raw;
 
 	if (kf->count == 0) {
 		restart_at(kf, z, local_ns);
@@ -739,6 +765,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 		predict(kf, dt);
 		innov = z - kf->x_ns;
 		nis = innov * innov / (kf->p00 + r);
+		nis_raw = nis;
 		if (!(nis < KF_GATE * KF_GATE))
 			nis = KF_GATE * KF_GATE;
 		nis = warm_done(kf, local_ns)
@@ -772,6 +799,8 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			return kf->u_ppb;
 		}
 	}
+	if (!kf->ladder_live && kf->count >= 2)
+		early_consistency(kf, nis_raw);
 	kf->innov_ns = innov;
 	kf->nis = nis;
 	kf->reject_run = 0;

@@ -132,6 +132,9 @@ struct gn_servo_kalman {
 	 * starts. */
 	struct gn_kalman_level early;
 	bool early_used;
+	/* ... and the first innovations' consistency with the prior R */
+	double early_nis;
+	unsigned early_nis_n;
 };
 
 /* What a servo knows about its clock after the last sample. */
