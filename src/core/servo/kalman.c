@@ -119,7 +119,7 @@
 /* Innovations after the first frequency that test the prior R, and the
  * mean normalised square beyond which it is raised. */
 #define KF_EARLY_NIS_N	 4
-#define KF_EARLY_NIS_MAX 4.0
+#define KF_EARLY_NIS_MAX 25.0
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -511,8 +511,9 @@ static void early_noise(struct gn_servo_kalman *kf, double y, double t)
  * behind 100 us of queueing) show in the first innovations after the
  * frequency is set, long before the ladder runs at 1 s sync. Their mean
  * normalised square over KF_EARLY_NIS_N samples beyond KF_EARLY_NIS_MAX
- * (about 1 if the prior holds; 4 is far in the tail for 4 samples)
- * scales R and the covariances up by it. Once.
+ * (about 1 if the prior holds; 25, five deviations on average, is no
+ * mere first-frequency transient) scales R and the covariances up by
+ * it. Once.
  */
 static void early_consistency(struct gn_servo_kalman *kf, double nis)
 {
