@@ -931,10 +931,10 @@ static bool show_body(struct gnc *c, struct out *o, uint16_t id,
 		      gn_get48(d + 9));
 		break;
 	case GN_MGMT_TIME_STATUS_NP: {
-		double csro =
-		    ((int32_t)gn_get32(d + 16) + 0.0) / (double)(1ULL << 41);
+		double csro;
 
 		NEED(50);
+		csro = ((int32_t)gn_get32(d + 16) + 0.0) / (double)(1ULL << 41);
 		o->width = 27;
 		field(o, "master_offset", U((int64_t)gn_get64(d)), "%" PRId64,
 		      (int64_t)gn_get64(d));
@@ -1112,9 +1112,10 @@ static bool show_body(struct gnc *c, struct out *o, uint16_t id,
 		      gn_get32(d + 12));
 		break;
 	case GN_MGMT_CMLDS_INFO_NP: {
-		int64_t mld = (int64_t)gn_get64(d) >> 16; /* as pmc prints */
+		int64_t mld;
 
 		NEED(16);
+		mld = (int64_t)gn_get64(d) >> 16; /* as pmc prints */
 		o->width = 24;
 		field(o, "meanLinkDelay", U(mld), "%" PRId64, mld);
 		field(o, "scaledNeighborRateRatio", U((int32_t)gn_get32(d + 8)),
