@@ -48,17 +48,8 @@ command -v cyclictest >/dev/null 2>&1 ||
 it_init
 it_check_gnomond "$GNOMOND"
 it_pair
-common() {
-	echo "logAnnounceInterval 0"
-	echo "announceReceiptTimeout 3"
-	echo "logSyncInterval -1"
-	echo "logMinDelayReqInterval -1"
-	echo "uds_address $IT_WORK/$1.uds"
-	echo "uds_ro_address $IT_WORK/$1.ro.uds"
-	echo "publish_path $IT_WORK/$1.page"
-}
-mapfile -t MC < <(common master)
-mapfile -t SC < <(common slave)
+mapfile -t MC < <(it_common_cfg master page)
+mapfile -t SC < <(it_common_cfg slave page)
 mcfg=$(it_cfg master.cfg "${MC[@]}" "free_running 1")
 scfg=$(it_cfg slave.cfg "${SC[@]}" "clock_target virtual" \
 	"virtual_clock_offset 20000000" "virtual_clock_freq 50000")

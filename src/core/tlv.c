@@ -16,6 +16,26 @@
 static const uint8_t oui_802_1[3] = {GN_OUI_IEEE_802_1};
 static const uint8_t oui_c37_238[3] = {GN_OUI_IEEE_C37_238};
 
+/* Organisation oui, three-octet subtype 0 0 sub. */
+static bool org_is(const struct gn_tlv_org *o, const uint8_t *oui,
+		   uint8_t sub)
+{
+	return memcmp(o->org_id, oui, 3) == 0 && o->subtype[0] == 0 &&
+	       o->subtype[1] == 0 && o->subtype[2] == sub;
+}
+
+static bool org_is_follow_up_info(const struct gn_tlv_org *o)
+{
+	return org_is(o, oui_802_1, GN_802_1AS_FOLLOW_UP_INFO);
+}
+
+/* C37.238 subtypes 1 (2011) and 2 (2017). */
+static bool org_is_c37_238(const struct gn_tlv_org *o)
+{
+	return org_is(o, oui_c37_238, GN_C37_238_2011) ||
+	       org_is(o, oui_c37_238, GN_C37_238_2017);
+}
+
 static int fail(const char **reason, const char *why, int err)
 {
 	if (reason)
@@ -144,16 +164,11 @@ int gn_tlv_check(const struct gn_tlv *t, const char **reason)
 		err = gn_tlv_org_decode(t, &u.org, reason);
 		if (err)
 			return err;
-		if (memcmp(u.org.org_id, oui_802_1, 3) == 0 &&
-		    u.org.subtype[0] == 0 && u.org.subtype[1] == 0 &&
-		    u.org.subtype[2] == GN_802_1AS_FOLLOW_UP_INFO)
+		if (org_is_follow_up_info(&u.org))
 			return gn_tlv_follow_up_info_decode(t, &u.fui, reason);
 		/* C37.238 subtypes 1 and 2 have one exact length (ptp4l
 		 * drops the message otherwise too); others are unknown. */
-		if (memcmp(u.org.org_id, oui_c37_238, 3) == 0 &&
-		    u.org.subtype[0] == 0 && u.org.subtype[1] == 0 &&
-		    (u.org.subtype[2] == GN_C37_238_2011 ||
-		     u.org.subtype[2] == GN_C37_238_2017))
+		if (org_is_c37_238(&u.org))
 			return gn_tlv_c37_238_decode(t, &u.pwr, reason);
 		return 0;
 	case GN_TLV_REQUEST_UNICAST:
@@ -331,8 +346,7 @@ int gn_tlv_follow_up_info_decode(const struct gn_tlv *t,
 	err = gn_tlv_org_decode(t, &org, reason);
 	if (err)
 		return err;
-	if (memcmp(org.org_id, oui_802_1, 3) != 0 || org.subtype[0] ||
-	    org.subtype[1] || org.subtype[2] != GN_802_1AS_FOLLOW_UP_INFO)
+	if (!org_is_follow_up_info(&org))
 		return fail(reason, "not an 802.1AS Follow_Up information TLV",
 			    -EPROTO);
 	if (t->length != GN_TLV_FOLLOW_UP_INFO_LEN)
@@ -375,10 +389,7 @@ int gn_tlv_c37_238_decode(const struct gn_tlv *t, struct gn_tlv_c37_238 *out,
 	err = gn_tlv_org_decode(t, &org, reason);
 	if (err)
 		return err;
-	if (memcmp(org.org_id, oui_c37_238, 3) != 0 || org.subtype[0] ||
-	    org.subtype[1] ||
-	    (org.subtype[2] != GN_C37_238_2011 &&
-	     org.subtype[2] != GN_C37_238_2017))
+	if (!org_is_c37_238(&org))
 		return fail(reason, "not an IEEE C37.238 TLV", -EPROTO);
 	if (t->length != GN_TLV_C37_238_LEN)
 		return fail(reason, "IEEE C37.238 TLV length not 18", -EBADMSG);

@@ -427,17 +427,25 @@ it_gn_private() {
 # line: fast announce (the master is elected within about 4 s), 2 Sync
 # and Delay_Req per second, a private management socket; for KIND
 # gnomond (the default) also the read-only socket and a private time
-# service page. ptp4l 3.1.1 knows neither, so KIND ptp4l leaves them out.
+# service page; KIND page the same with the page at $IT_WORK/NAME.page,
+# for tests that read it. ptp4l 3.1.1 knows neither, so KIND ptp4l
+# leaves them out.
 it_common_cfg() {
 	echo "logAnnounceInterval 0"
 	echo "announceReceiptTimeout 3"
 	echo "logSyncInterval -1"
 	echo "logMinDelayReqInterval -1"
 	echo "uds_address $IT_WORK/$1.uds"
-	if [ "${2:-gnomond}" = gnomond ]; then
+	case "${2:-gnomond}" in
+	gnomond)
 		echo "uds_ro_address $IT_WORK/$1.ro.uds"
 		it_gn_private
-	fi
+		;;
+	page)
+		echo "uds_ro_address $IT_WORK/$1.ro.uds"
+		echo "publish_path $IT_WORK/$1.page"
+		;;
+	esac
 	return 0
 }
 

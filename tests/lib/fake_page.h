@@ -109,6 +109,19 @@ static inline int fake_page_create(struct fake_page *f, clockid_t clk)
 	return 0;
 }
 
+/* A page on clock clk that stays fresh for an hour, the synchronized
+ * clock reading clock_ns now and running at the local clock's rate. */
+static inline int fake_page_steady(struct fake_page *f, clockid_t clk,
+				   int64_t clock_ns)
+{
+	if (fake_page_create(f, clk))
+		return -1;
+	f->d.stale_after_ns = 3600000000000LL;
+	fake_anchor(f, clock_ns, 0.0);
+	fake_publish(f);
+	return 0;
+}
+
 static inline void fake_page_destroy(struct fake_page *f)
 {
 	if (f->pg && f->pg != MAP_FAILED)

@@ -63,12 +63,10 @@ static void on_pulse(struct gn_pulse *p, const struct gn_pulse_event *ev,
 static int setup(void **state)
 {
 	(void)state;
-	if (fake_page_create(&fp, CLOCK_MONOTONIC_RAW))
-		return -1;
-	fp.d.stale_after_ns = 3600 * S;
 	/* TAI a little after an odd second, so even seconds come up. */
-	fake_anchor(&fp, 1700000001LL * S + 300 * MS, 0.0);
-	fake_publish(&fp);
+	if (fake_page_steady(&fp, CLOCK_MONOTONIC_RAW,
+			     1700000001LL * S + 300 * MS))
+		return -1;
 	return gn_open(fp.path, &g);
 }
 

@@ -37,11 +37,8 @@ static struct gnomon *g;
 static int setup(void **state)
 {
 	(void)state;
-	if (fake_page_create(&fp, CLOCK_MONOTONIC_RAW))
+	if (fake_page_steady(&fp, CLOCK_MONOTONIC_RAW, 1700000000LL * S))
 		return -1;
-	fp.d.stale_after_ns = 3600 * S;
-	fake_anchor(&fp, 1700000000LL * S, 0.0);
-	fake_publish(&fp);
 	return gn_open(fp.path, &g);
 }
 
@@ -156,6 +153,18 @@ static void test_fd_mode(void **state)
 	gn_timer_destroy(t);
 }
 
+/* Arms t for in_ns of the synchronized clock after
+ * now; returns the target and the local time of arming. */
+static int64_t arm_in(struct gn_timer *t, int64_t in_ns, int64_t *armed_local)
+{
+	int64_t target;
+
+	*armed_local = fake_now(CLOCK_MONOTONIC_RAW);
+	target = fake_clock_at(&fp, *armed_local) + in_ns;
+	assert_int_equal(gn_timer_arm_at(t, target), 0);
+	return target;
+}
+
 /*
  * The synchronized clock steps forward by 250 ms while a timer waits
  * for +400 ms: it fires about 150 ms after the step, far before its
@@ -169,9 +178,7 @@ static void test_step_forward(void **state)
 	(void)state;
 	reset_fired();
 	assert_int_equal(gn_timer_create(g, on_fire, NULL, &t), 0);
-	armed_local = fake_now(CLOCK_MONOTONIC_RAW);
-	target = fake_clock_at(&fp, armed_local) + 400 * MS;
-	assert_int_equal(gn_timer_arm_at(t, target), 0);
+	target = arm_in(t, 400 * MS, &armed_local);
 	usleep(100000);
 	assert_int_equal(atomic_load(&fired.count), 0);
 	fake_anchor(&fp, sync_now() + 250 * MS, 0.0);
@@ -197,9 +204,7 @@ static void test_step_backward(void **state)
 	(void)state;
 	reset_fired();
 	assert_int_equal(gn_timer_create(g, on_fire, NULL, &t), 0);
-	armed_local = fake_now(CLOCK_MONOTONIC_RAW);
-	target = fake_clock_at(&fp, armed_local) + 200 * MS;
-	assert_int_equal(gn_timer_arm_at(t, target), 0);
+	target = arm_in(t, 200 * MS, &armed_local);
 	usleep(50000);
 	fake_anchor(&fp, sync_now() - 300 * MS, 0.0);
 	fake_publish(&fp);
@@ -224,9 +229,7 @@ static void check_rate(double ppb)
 	assert_int_equal(gn_timer_create(g, on_fire, NULL, &t), 0);
 	fake_anchor(&fp, sync_now(), 0.0);
 	fake_publish(&fp);
-	armed_local = fake_now(CLOCK_MONOTONIC_RAW);
-	target = fake_clock_at(&fp, armed_local) + 400 * MS;
-	assert_int_equal(gn_timer_arm_at(t, target), 0);
+	target = arm_in(t, 400 * MS, &armed_local);
 	usleep(50000);
 	fake_anchor(&fp, sync_now(), ppb);
 	fake_publish(&fp);

@@ -357,7 +357,7 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 	}
 	if (!rows) {
 		/* Nothing known: assume the worst, follow the samples. */
-		out[0] = hi[0] = kf->r_prior_ns2;
+		out[0] = hi[0] = KF_R_PRIOR;
 		out[1] = KF_QWFM_GAIN_PRIOR;
 		out[2] = KF_QRWFM_GAIN_PRIOR;
 		hi[1] = KF_QWFM_PRIOR;
@@ -562,8 +562,7 @@ void gn_servo_kalman_init(struct gn_servo *s, double initial_freq_ppb)
 	kf->e11 = KF_F_PRIOR_VAR;
 	kf->tail = KF_TAIL_GAUSS;
 	kf->nis = 1.0;
-	kf->r_prior_ns2 = KF_R_PRIOR;
-	kf->r_ns2 = kf->r_hi_ns2 = kf->r_prior_ns2;
+	kf->r_ns2 = kf->r_hi_ns2 = KF_R_PRIOR;
 	kf->q_wfm = KF_QWFM_GAIN_PRIOR;
 	kf->q_rwfm = KF_QRWFM_GAIN_PRIOR;
 	kf->q_wfm_hi = KF_QWFM_PRIOR;

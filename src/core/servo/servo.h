@@ -116,7 +116,6 @@ struct gn_servo_kalman {
 	bool ladder_live;  /* the ladder's phase is continuous since a
 			    * warm-up ended: a forced restart keeps it */
 	double r_ns2;	   /* measurement noise variance in use */
-	double r_prior_ns2; /* ... before any data */
 	double q_wfm;	   /* white FM: ns^2 / s */
 	double q_rwfm;	   /* random-walk FM: ppb^2 / s */
 	double r_hi_ns2, q_wfm_hi, q_rwfm_hi; /* upper bounds of the three */
