@@ -256,17 +256,23 @@ static enum gn_servo_state model_step(struct model *m, struct gn_servo *s,
 	return st;
 }
 
+/* n samples dt_s apart, nothing added to the offsets. */
+static void model_run(struct model *m, struct gn_servo *s, double dt_s,
+		      unsigned n)
+{
+	while (n--)
+		model_step(m, s, dt_s, 0.0, NULL);
+}
+
 static void test_lock_noise_free(void **state)
 {
 	struct gn_servo s;
 	struct model m;
-	unsigned i;
 
 	(void)state;
 	kalman_setup(&s, 1.0, 0, 0.0);
 	model_init(&m, 5e6, 10000.0, 0.0, 0.0, 1);
-	for (i = 0; i < 60; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 60);
 	assert_int_equal(m.jumps, 1);
 	/* Only the 1 ns rounding of the samples is left. */
 	assert_true(fabs(model_truth(&m)) < 2.0);
@@ -291,8 +297,7 @@ static void test_reference_shift(void **state)
 	(void)state;
 	kalman_setup(&s, 0.0625, 0, 0.0);
 	model_init(&m, 5e6, 10000.0, 10.0, 0.0, 7);
-	for (i = 0; i < 400; i++)
-		model_step(&m, &s, 0.0625, 0.0, NULL);
+	model_run(&m, &s, 0.0625, 400);
 	assert_int_equal(s.state, GN_SERVO_LOCKED);
 	assert_true(fabs(model_truth(&m)) < 100.0);
 
@@ -404,13 +409,11 @@ static void test_spike_refused_bit_for_bit(void **state)
 	enum gn_servo_state st;
 	double before, ppb;
 	uint64_t rej;
-	unsigned i;
 
 	(void)state;
 	kalman_setup(&s, 1.0, 0, 0.0);
 	model_init(&m, 1e6, 5000.0, 20.0, 0.0, 4);
-	for (i = 0; i < 300; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 300);
 	before = m.adj_ppb;
 	rej = s.u.kf.rejected;
 	assert_int_equal(gn_servo_estimate(&s, &e0), 0);
@@ -440,8 +443,7 @@ static void test_master_step_restart_and_step(void **state)
 	(void)state;
 	kalman_setup(&s, 1.0, 100000, 0.0);
 	model_init(&m, 1e6, 5000.0, 20.0, 0.0, 5);
-	for (i = 0; i < 300; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 300);
 	assert_int_equal(m.jumps, 1);
 	before = m.adj_ppb;
 	m.master_ns += 1e6;
@@ -456,8 +458,7 @@ static void test_master_step_restart_and_step(void **state)
 	st = model_step(&m, &s, 1.0, 0.0, &ppb);
 	assert_int_equal(st, GN_SERVO_JUMP);
 	assert_int_equal(m.jumps, 2);
-	for (i = 0; i < 30; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 30);
 	assert_true(fabs(model_truth(&m)) < 100.0);
 }
 
@@ -472,8 +473,7 @@ static void test_master_step_slews_within_limit(void **state)
 	(void)state;
 	kalman_setup(&s, 1.0, 0, 100000.0);
 	model_init(&m, 1e4, 5000.0, 20.0, 0.0, 6);
-	for (i = 0; i < 300; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 300);
 	assert_int_equal(m.jumps, 0);
 	m.master_ns += 1e6;
 	for (i = 0; i < 60; i++) {
@@ -493,13 +493,11 @@ static void test_reset_keeps_frequency(void **state)
 	struct model m;
 	enum gn_servo_state st;
 	double before, ppb;
-	unsigned i;
 
 	(void)state;
 	kalman_setup(&s, 1.0, 0, 0.0);
 	model_init(&m, 1e6, -7000.0, 20.0, 0.0, 7);
-	for (i = 0; i < 200; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 200);
 	before = m.adj_ppb;
 	gn_servo_reset(&s);
 	st = model_step(&m, &s, 1.0, 0.0, &ppb);
@@ -571,8 +569,7 @@ static void test_early_noise_and_priors(void **state)
 	/* At 1 s: 8 samples, no early estimate, then the ladder. */
 	kalman_setup(&s, 1.0, 0, 0.0);
 	model_init(&m, 2000.0, 3000.0, 100.0, 0.0, 22);
-	for (i = 0; i < 7; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 7);
 	assert_false(s.u.kf.early_used);
 	assert_near(s.u.kf.r_ns2, R_PRIOR, 1.0);
 
@@ -586,8 +583,7 @@ static void test_early_noise_and_priors(void **state)
 	gn_servo_sync_interval(&s, 1.0);
 	assert_near(s.u.kf.r_ns2, R_PRIOR, 1.0);
 	model_init(&m, 2000.0, 3000.0, 300000.0, 0.0, 23);
-	for (i = 0; i < 5; i++)
-		model_step(&m, &s, 1.0, 0.0, NULL);
+	model_run(&m, &s, 1.0, 5);
 	assert_near(s.u.kf.r_ns2, R_PRIOR, 1.0);
 	p00_before = s.u.kf.p00;
 	model_step(&m, &s, 1.0, 0.0, NULL);
