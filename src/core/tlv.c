@@ -335,6 +335,24 @@ static void put_scaled_ns(uint8_t *p, const struct gn_scaled_ns *s)
 	gn_put16(p + 10, s->frac_ns);
 }
 
+/* An organisation extension that is(), of exactly len octets; errors say
+ * "not <what>" and "<what> length not <len>". */
+static int org_expect(const struct gn_tlv *t, struct gn_tlv_org *org,
+		      bool (*is)(const struct gn_tlv_org *), uint16_t len,
+		      const char *not_what, const char *bad_len,
+		      const char **reason)
+{
+	int err = gn_tlv_org_decode(t, org, reason);
+
+	if (err)
+		return err;
+	if (!is(org))
+		return fail(reason, not_what, -EPROTO);
+	if (t->length != len)
+		return fail(reason, bad_len, -EBADMSG);
+	return 0;
+}
+
 int gn_tlv_follow_up_info_decode(const struct gn_tlv *t,
 				 struct gn_tlv_follow_up_info *out,
 				 const char **reason)
@@ -343,16 +361,13 @@ int gn_tlv_follow_up_info_decode(const struct gn_tlv *t,
 	const uint8_t *p;
 	int err;
 
-	err = gn_tlv_org_decode(t, &org, reason);
+	err = org_expect(t, &org, org_is_follow_up_info,
+			 GN_TLV_FOLLOW_UP_INFO_LEN,
+			 "not an 802.1AS Follow_Up information TLV",
+			 "802.1AS Follow_Up information TLV length not 28",
+			 reason);
 	if (err)
 		return err;
-	if (!org_is_follow_up_info(&org))
-		return fail(reason, "not an 802.1AS Follow_Up information TLV",
-			    -EPROTO);
-	if (t->length != GN_TLV_FOLLOW_UP_INFO_LEN)
-		return fail(reason,
-			    "802.1AS Follow_Up information TLV length not 28",
-			    -EBADMSG);
 	p = org.data;
 	out->cumulative_scaled_rate_offset = (int32_t)gn_get32(p);
 	out->gm_time_base_indicator = gn_get16(p + 4);
@@ -386,13 +401,11 @@ int gn_tlv_c37_238_decode(const struct gn_tlv *t, struct gn_tlv_c37_238 *out,
 	const uint8_t *p;
 	int err;
 
-	err = gn_tlv_org_decode(t, &org, reason);
+	err = org_expect(t, &org, org_is_c37_238, GN_TLV_C37_238_LEN,
+			 "not an IEEE C37.238 TLV",
+			 "IEEE C37.238 TLV length not 18", reason);
 	if (err)
 		return err;
-	if (!org_is_c37_238(&org))
-		return fail(reason, "not an IEEE C37.238 TLV", -EPROTO);
-	if (t->length != GN_TLV_C37_238_LEN)
-		return fail(reason, "IEEE C37.238 TLV length not 18", -EBADMSG);
 	p = org.data;
 	memset(out, 0, sizeof(*out));
 	out->edition = org.subtype[2];
