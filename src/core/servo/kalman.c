@@ -488,8 +488,10 @@ static void early_noise(struct gn_servo_kalman *kf, double y, double t)
 {
 	double r, g;
 
+	if (kf->early_used)
+		return;
 	level_push(&kf->early, y, t);
-	if (kf->early_used || kf->early.n < KF_EARLY_N)
+	if (kf->early.n < KF_EARLY_N)
 		return;
 	kf->early_used = true;
 	r = kf->early.d2 / 6.0;
