@@ -320,8 +320,8 @@ GN_API int gn_time_now(struct gnomon *g, struct gn_time *t)
 
 GN_API int gn_status(struct gnomon *g, struct gn_status *st)
 {
-	struct gn_lib_snap s;
-	struct gn_time t;
+	struct gn_lib_snap s = {0};
+	struct gn_time t = {0};
 	const struct gn_page *p;
 	int rc;
 
