@@ -36,7 +36,9 @@
  * squares fit over the levels gives the three; a process noise the data
  * cannot yet see is held at the largest value the data allow (a 95 %
  * upper bound from the level that limits it most), so the filter is
- * cautious at first and averages longer as evidence accumulates. Squared
+ * cautious at first and averages longer as evidence accumulates. R is
+ * in every fit unless it would come out negative; then it is taken as
+ * half of what the shortest level allows. Squared
  * differences are winsorised at 25 times the level's mean, so spikes cannot
  * blow the model up.
  *
@@ -45,7 +47,8 @@
  * mean the world changed (master step, new path) or the noise model is
  * short of the truth: the filter restarts from the current sample,
  * keeping its frequency knowledge and its noise ladder (which goes on
- * learning through the restart), so it cannot lock itself out.
+ * learning through the restart, but no second difference spans it), so
+ * it cannot lock itself out.
  *
  * Start (as linuxptp's PI: s0 on the first sample, s1 or s2 on the
  * second). The first sample after a (re)start sets the offset; the
@@ -113,6 +116,14 @@
  * it is beyond this many deviations of it. */
 #define KF_SHIFT_SIGMAS 2.0
 #define KF_FIT_MIN_N	4 /* squared differences for a level to be fit */
+/* When the fit puts R at zero (wander explains the shortest level), the
+ * share of that level's variance still taken for measurement noise: the
+ * data say nothing of R then, and a filter told its samples are exact
+ * follows them dead-beat, noise and all. */
+#define KF_R_SHARE_UNSEEN 0.5
+/* Mean normalised innovation square beyond which a fit from too few
+ * levels for R may leave R out. */
+#define KF_NIS_FALLBACK 4.0
 /* Second differences that estimate R during a warm-up (fast Sync only:
  * 32 give it within about 25 %, a warm-up at 1 s has 8). */
 #define KF_EARLY_N 16
@@ -120,6 +131,11 @@
  * mean normalised square beyond which it is raised. */
 #define KF_EARLY_NIS_N	 4
 #define KF_EARLY_NIS_MAX 25.0
+/* ... unless their lag-1 correlation is above this and that of the
+ * phase's second differences above KF_EARLY_SHAPE (expected -2/3 times
+ * (n - 1) / n for white phase noise, 0 for frequency steps): wander. */
+#define KF_EARLY_CORR  0.5
+#define KF_EARLY_SHAPE -0.2
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -137,8 +153,8 @@
 #define KF_R_MIN     0.01
 #define KF_QWFM_MIN  1e-6
 #define KF_QRWFM_MIN 3e-10
-/* Before any data: 10 us of noise (see early_consistency), phase and frequency wandering by
- * 10 us and 1 ppm per root second for the uncertainty (3.2 us and
+/* Before any data: 10 us of noise (see early_consistency), phase and frequency
+ * wandering by 10 us and 1 ppm per root second for the uncertainty (3.2 us and
  * 0.3 ppm for the gains: a compromise between locking fast under heavy
  * noise and following a master that is itself still converging);
  * frequency unknown within 500 ppm; a restart (new master, forced)
@@ -180,6 +196,28 @@ static void ladder_break(struct gn_servo_kalman *kf)
 	kf->early_used = false;
 	kf->early_nis = 0.0;
 	kf->early_nis_n = 0;
+	kf->early_corr = 0.0;
+	kf->early_u = 0.0;
+	memset(&kf->early_shape, 0, sizeof(kf->early_shape));
+	kf->early_d = 0.0;
+	kf->early_d2 = 0.0;
+	kf->early_dd = 0.0;
+	kf->early_d_n = 0;
+}
+
+/* A discontinuity (the master's time stepped, or the path moved): no
+ * difference may span it, so the windows in progress are dropped on
+ * every level; what the levels learnt is kept. */
+static void ladder_cut(struct gn_servo_kalman *kf)
+{
+	unsigned k;
+
+	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
+		kf->lv[k].sum = 0.0;
+		kf->lv[k].sum_t = 0.0;
+		kf->lv[k].fill = 0;
+		kf->lv[k].navg = 0;
+	}
 }
 
 static void level_add_d2(struct gn_kalman_level *lv, double d2)
@@ -191,12 +229,14 @@ static void level_add_d2(struct gn_kalman_level *lv, double d2)
 	lv->d2 += (d2 - lv->d2) / (double)lv->n;
 }
 
-/* Appends a window mean a at time at to a level and, once it holds
- * three, adds the squared error of the linear prediction of the newest
- * mean from the two before it (the second difference if evenly spaced). */
-static void level_push(struct gn_kalman_level *lv, double a, double at)
+/* Appends a window mean a at time at to a level; once it holds three,
+ * *d is the error of the linear prediction of the newest mean from the
+ * two before it (the second difference if evenly spaced) and the
+ * answer true. */
+static bool level_second_diff(struct gn_kalman_level *lv, double a, double at,
+			      double *d)
 {
-	double t10, t21, d;
+	double t10, t21;
 
 	lv->avg[2] = lv->avg[1];
 	lv->avg[1] = lv->avg[0];
@@ -207,13 +247,22 @@ static void level_push(struct gn_kalman_level *lv, double a, double at)
 	if (lv->navg < 3)
 		lv->navg++;
 	if (lv->navg < 3)
-		return;
+		return false;
 	t10 = lv->avg_t[1] - lv->avg_t[2];
 	t21 = lv->avg_t[0] - lv->avg_t[1];
 	if (!(t10 > 0.0 && t21 > 0.0))
-		return;
-	d = (lv->avg[0] - lv->avg[1]) - (lv->avg[1] - lv->avg[2]) * t21 / t10;
-	level_add_d2(lv, d * d);
+		return false;
+	*d = (lv->avg[0] - lv->avg[1]) - (lv->avg[1] - lv->avg[2]) * t21 / t10;
+	return true;
+}
+
+/* ... and adds its square to the level's mean. */
+static void level_push(struct gn_kalman_level *lv, double a, double at)
+{
+	double d;
+
+	if (level_second_diff(lv, a, at, &d))
+		level_add_d2(lv, d * d);
 }
 
 /* Feeds one free-running phase value y (ns) at time t (s) into the
@@ -319,7 +368,11 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 	double bound[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
 	double best_res = HUGE_VAL, best[3] = {0, 0, 0}, bb = 0.0;
 	double dt = kf->dt_s;
-	unsigned k, i, j, set;
+	/* Sets of unknowns (bit 0 R, 1 q_wfm, 2 q_rwfm), those with R
+	 * first. */
+	static const unsigned set_order[7] = {1, 3, 5, 7, 2, 4, 6};
+	bool r_negative[8] = {false};
+	unsigned k, i, j, o, best_set = 1;
 	unsigned rows = 0;
 
 	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
@@ -372,22 +425,34 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		rhs[i] /= scale[i];
 	}
 
-	for (set = 1; set < 8; set++) {
+	for (o = 0; o < 7; o++) {
 		double a[3][3], b[3], x[3] = {0}, full[3] = {0, 0, 0};
-		unsigned idx[3], n = 0, p, q;
+		unsigned idx[3], n = 0, p, q, set = set_order[o];
 		double res;
 		bool ok = true;
 
-		/* Every set has white measurement noise: samples always have
-		 * some, and a noisy start must not pass for wander. */
-		if (!(set & 1u))
+		/* Every set has white measurement noise (samples always have
+		 * some, and a noisy start must not pass for wander), except
+		 * where the same set with it wants a negative one: the
+		 * constrained fit is then on that boundary, R = 0 (the floor
+		 * below), and refusing it would leave only fits without the
+		 * wander the levels show. */
+		if (!(set & 1u) && !r_negative[set | 1u])
 			continue;
 		for (i = 0; i < 3; i++)
 			if (set & (1u << i))
 				idx[n++] = i;
-		/* Fewer unknowns than levels, or the fit is arbitrary. */
-		if (n >= rows && n > 1)
+		/* Fewer unknowns than levels, or the fit is arbitrary. The
+		 * same set without R (one unknown fewer) may still be tried
+		 * when the model in use fails its own consistency check: a
+		 * wander far beyond it (linuxptp-testsuite 16) must not wait
+		 * for a third level; a start-up transient, seen by a
+		 * consistent filter, must not pass for wander. */
+		if (n >= rows && n > 1) {
+			if (kf->nis > KF_NIS_FALLBACK)
+				r_negative[set] = true;
 			continue;
+		}
 		for (p = 0; p < n; p++) {
 			for (q = 0; q < n; q++)
 				a[p][q] = nm[idx[p]][idx[q]];
@@ -400,6 +465,8 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 				ok = false;
 			full[idx[p]] = x[p];
 		}
+		if ((set & 1u) && x[0] < 0.0)
+			r_negative[set] = true;
 		if (!ok)
 			continue;
 		/* |A x - b|^2 = x'Nx - 2 x'r + b'b, plus 2 per unknown
@@ -412,6 +479,7 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		}
 		if (res < best_res) {
 			best_res = res;
+			best_set = set;
 			for (i = 0; i < 3; i++)
 				best[i] = full[i];
 		}
@@ -420,6 +488,8 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		out[i] = best[i] / scale[i];
 		hi[i] = bound[i] > out[i] ? bound[i] : out[i];
 	}
+	if (!(best_set & 1u) && kf->lv[0].n)
+		out[0] = KF_R_SHARE_UNSEEN * kf->lv[0].d2 / 6.0;
 	/* The filter's process noise: the fit, but at least a part of
 	 * what cannot be ruled out, as long as that is not beyond a poor
 	 * crystal oscillator (early on, a few samples rule out little). */
@@ -517,18 +587,54 @@ static void early_noise(struct gn_servo_kalman *kf, double y, double t)
  * mere first-frequency transient) scales R and the covariances up by
  * it. Once.
  */
-static void early_consistency(struct gn_servo_kalman *kf, double nis)
+/* The warm-up's free-running phase, for early_consistency. */
+static void early_shape(struct gn_servo_kalman *kf, double y, double t)
+{
+	double d;
+
+	if (!level_second_diff(&kf->early_shape, y, t, &d))
+		return;
+	kf->early_d2 += d * d;
+	if (kf->early_d_n++)
+		kf->early_dd += d * kf->early_d;
+	kf->early_d = d;
+}
+
+static void early_consistency(struct gn_servo_kalman *kf, double nis, double u)
 {
 	double g;
 
 	if (kf->early_nis_n >= KF_EARLY_NIS_N)
 		return;
 	kf->early_nis += nis;
+	if (kf->early_nis_n)
+		kf->early_corr += u * kf->early_u;
+	kf->early_u = u;
 	if (++kf->early_nis_n < KF_EARLY_NIS_N)
 		return;
 	g = kf->early_nis / KF_EARLY_NIS_N;
 	if (!(g > KF_EARLY_NIS_MAX))
 		return;
+	if (kf->early_corr > KF_EARLY_CORR * kf->early_nis &&
+	    kf->early_d_n >= 2 &&
+	    kf->early_dd > KF_EARLY_SHAPE * kf->early_d2) {
+		/* Innovations that keep their sign, and second differences
+		 * of the phase that do not alternate as white noise makes
+		 * them: a frequency the filter does not follow fast enough,
+		 * not noise (a first frequency taken from two noisy samples
+		 * also gives innovations of one sign). */
+		kf->q_wfm *= g;
+		kf->q_rwfm *= g;
+		kf->q_wfm_hi *= g;
+		kf->q_rwfm_hi *= g;
+		kf->p00 *= g;
+		kf->p01 *= g;
+		kf->p11 *= g;
+		kf->e00 *= g;
+		kf->e01 *= g;
+		kf->e11 *= g;
+		return;
+	}
 	kf->r_ns2 *= g;
 	kf->r_hi_ns2 *= g;
 	rescale_cov(&kf->p00, &kf->p01, &kf->p11, g);
@@ -791,6 +897,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			 * master's step is one winsorised difference). */
 			kf->restarts++;
 			kf->p11 += KF_F_RESTART_VAR;
+			ladder_cut(kf);
 			restart_at(kf, z, local_ns);
 			/* A restart that needs no step keeps the lock: the
 			 * clock did not move, only the filter starts over, so
@@ -801,8 +908,11 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			return kf->u_ppb;
 		}
 	}
+	if (!kf->ladder_live)
+		early_shape(kf, z - kf->servo_phase_ns,
+			    (double)(local_ns - kf->epoch_ns) * 1e-9);
 	if (!kf->ladder_live && kf->count >= 2)
-		early_consistency(kf, nis_raw);
+		early_consistency(kf, nis_raw, innov / sqrt(kf->p00 + r));
 	kf->innov_ns = innov;
 	kf->nis = nis;
 	kf->reject_run = 0;
@@ -842,8 +952,7 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 	return control(s);
 }
 
-void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns,
-			   bool settling)
+void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns, bool settling)
 {
 	struct gn_servo_kalman *kf = &s->u.kf;
 

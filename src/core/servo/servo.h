@@ -134,6 +134,16 @@ struct gn_servo_kalman {
 	/* ... and the first innovations' consistency with the prior R */
 	double early_nis;
 	unsigned early_nis_n;
+	/* Sum of products of consecutive normalised early innovations, and
+	 * the last one: wander (correlated) or noise (not)? */
+	double early_corr;
+	double early_u;
+	/* Second differences of the free-running phase in the warm-up: sum
+	 * of squares and of products of neighbours (white phase noise
+	 * gives -4/6 of a square per product, frequency wander about 0). */
+	struct gn_kalman_level early_shape;
+	double early_d, early_d2, early_dd;
+	unsigned early_d_n;
 };
 
 /* What a servo knows about its clock after the last sample. */
