@@ -160,6 +160,7 @@ void gn_tc_port_flush(struct gn_port *p)
 
 	for (i = 0; i < GN_TC_ENTRIES; i++)
 		tc_entry_free(&p->tc.e[i]);
+	p->tc.own_pending = false;
 }
 
 /* ---- sending ---- */
@@ -504,6 +505,32 @@ static struct gn_tc_entry *tc_find_pending(struct gn_port *p, uint8_t msg_type,
 	return e;
 }
 
+void gn_tc_note_own_tx(struct gn_port *p, uint8_t msg_type, uint16_t seq)
+{
+	if (!gn_tc_is_tc(p->clock))
+		return;
+	p->tc.own_pending = true;
+	p->tc.own_type = msg_type;
+	p->tc.own_seq = seq;
+	p->tc.own_order = p->tc.next_order++;
+}
+
+/* The entry a stamp of (msg_type, seq) belongs to, or NULL when it is
+ * the port's own (sent before any forwarded frame that matches). */
+static struct gn_tc_entry *tc_stamp_owner(struct gn_port *p, uint8_t msg_type,
+					  uint16_t seq)
+{
+	struct gn_tc_entry *e = tc_find_pending(p, msg_type, seq);
+	bool own = p->tc.own_pending && p->tc.own_type == msg_type &&
+		   p->tc.own_seq == seq;
+
+	if (own && (!e || p->tc.own_order < e->order)) {
+		p->tc.own_pending = false;
+		return NULL;
+	}
+	return e;
+}
+
 bool gn_tc_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
 			int64_t tx_ts_ns)
 {
@@ -512,7 +539,7 @@ bool gn_tc_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
 
 	if (!gn_tc_is_tc(p->clock))
 		return false;
-	e = tc_find_pending(p, msg_type, seq);
+	e = tc_stamp_owner(p, msg_type, seq);
 	if (!e)
 		return false;
 	e->tx_pending = false;
@@ -537,7 +564,7 @@ bool gn_tc_tx_timestamp_missing(struct gn_port *p, uint8_t msg_type,
 
 	if (!gn_tc_is_tc(p->clock))
 		return false;
-	e = tc_find_pending(p, msg_type, seq);
+	e = tc_stamp_owner(p, msg_type, seq);
 	if (!e)
 		return false;
 	/* The pair cannot be completed; the next Sync will be. Unlike a

@@ -74,6 +74,13 @@ struct gn_tc_stats {
 struct gn_tc_port {
 	struct gn_tc_entry e[GN_TC_ENTRIES];
 	uint64_t next_order;
+	/* The port's own event message awaiting its stamp, in the same
+	 * order as the entries: a forwarded frame may have the same type
+	 * and sequenceId, and stamps come back in the order frames left. */
+	bool own_pending;
+	uint8_t own_type;
+	uint16_t own_seq;
+	uint64_t own_order;
 	struct gn_tc_stats stats;
 };
 
@@ -91,6 +98,8 @@ bool gn_tc_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
 			int64_t tx_ts_ns);
 bool gn_tc_tx_timestamp_missing(struct gn_port *p, uint8_t msg_type,
 				uint16_t seq);
+/* Port p sent an event message of its own that wants a stamp. */
+void gn_tc_note_own_tx(struct gn_port *p, uint8_t msg_type, uint16_t seq);
 /* Forgets every pairing of port p (it left service). */
 void gn_tc_port_flush(struct gn_port *p);
 
