@@ -104,6 +104,10 @@ int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
 			     "slaveOnly with %u ports: no port will serve time",
 			     nports);
 	}
+	if (gn_tc_is_tc(c) && nports < 2) {
+		gn_clock_log(c, GN_LOG_ERR, "TC needs at least two ports");
+		return -EINVAL;
+	}
 	gn_rng_seed(&c->rng, seed);
 
 	c->dds.two_step = cfg->two_step;
@@ -153,6 +157,18 @@ int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
 				     "delay_filter_length must be 1..%u", max);
 			return -EINVAL;
 		}
+		/* As ptp4l: a TC's ports all use its delay mechanism. */
+		if ((cfg->clock_type == GN_CLOCK_P2P_TC &&
+		     port_cfgs[i].delay_mechanism != GN_DM_P2P) ||
+		    (cfg->clock_type == GN_CLOCK_E2E_TC &&
+		     port_cfgs[i].delay_mechanism != GN_DM_E2E)) {
+			gn_clock_log(
+			    c, GN_LOG_ERR, "port %u: %s TC needs %s ports",
+			    i + 1,
+			    cfg->clock_type == GN_CLOCK_P2P_TC ? "P2P" : "E2E",
+			    cfg->clock_type == GN_CLOCK_P2P_TC ? "P2P" : "E2E");
+			return -EINVAL;
+		}
 		gn_port_init(&ports[i], c, i, &port_cfgs[i]);
 	}
 	return 0;
@@ -179,6 +195,10 @@ void gn_clock_rx(struct gn_clock *c, unsigned port, const uint8_t *buf,
 
 	if (!p)
 		return;
+	/* A TC forwards first: the residence of a Sync should not include
+	 * the clock's own processing of it. */
+	if (gn_tc_is_tc(c))
+		gn_tc_rx(p, buf, len, rx_ts_ns);
 	gn_port_rx(p, buf, len, rx_ts_ns);
 	if (c->state_decision_due)
 		gn_clock_run_state_decision(c);
@@ -200,7 +220,7 @@ void gn_clock_tx_timestamp(struct gn_clock *c, unsigned port, uint8_t msg_type,
 {
 	struct gn_port *p = clock_port(c, port);
 
-	if (p)
+	if (p && !gn_tc_tx_timestamp(p, msg_type, seq, tx_ts_ns))
 		gn_port_tx_timestamp(p, msg_type, seq, tx_ts_ns);
 }
 
@@ -209,7 +229,7 @@ void gn_clock_tx_timestamp_missing(struct gn_clock *c, unsigned port,
 {
 	struct gn_port *p = clock_port(c, port);
 
-	if (!p)
+	if (!p || gn_tc_tx_timestamp_missing(p, msg_type, seq))
 		return;
 	gn_port_tx_timestamp_missing(p, msg_type, seq);
 	if (c->state_decision_due)

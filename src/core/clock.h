@@ -21,6 +21,7 @@
 #include "env.h"
 #include "fsm.h"
 #include "servo/servo.h"
+#include "tc.h"
 #include "tlv.h"
 #include "tt.h"
 #include "wire.h"
@@ -83,6 +84,13 @@ struct gn_clock_config {
 	bool two_step;
 	bool slave_only;
 	bool free_running;
+	/* clock_type: an ordinary/boundary clock or a transparent clock,
+	 * which forwards between its ports (tc.c) and originates no
+	 * Announce or Sync. */
+	enum gn_clock_type clock_type;
+	/* TC: forward only along the tree the BMCA built, and count each
+	 * TC in the stepsRemoved of forwarded Announces. */
+	bool tc_spanning_tree;
 	uint16_t max_steps_removed;
 	/* Masters whose grandmaster clockClass is above this are ignored
 	 * (linuxptp's clock_class_threshold, default 248). */
@@ -212,6 +220,9 @@ struct gn_port {
 	struct gn_port_identity pdelay_resp_requester;
 	int64_t pdelay_resp_req_corr_ns; /* copied into the Follow_Up */
 	uint8_t pdelay_resp_domain_sdo;
+
+	/* Transparent clock: what this port forwarded (tc.c). */
+	struct gn_tc_port tc;
 };
 
 struct gn_clock_stats {

@@ -179,6 +179,8 @@ struct gn_mgmt_utc_properties {
 #define GN_MGMT_ADDR_MAX       16
 #define GN_CLOCK_TYPE_ORDINARY 0x8000
 #define GN_CLOCK_TYPE_BOUNDARY 0x4000
+#define GN_CLOCK_TYPE_P2P_TC   0x2000
+#define GN_CLOCK_TYPE_E2E_TC   0x1000
 #define GN_NET_PROTO_UDP_IPV4  1
 #define GN_NET_PROTO_UDP_IPV6  2
 #define GN_NET_PROTO_802_3     3

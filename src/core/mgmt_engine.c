@@ -346,8 +346,13 @@ static void mgmt_clock_description(const struct mgmt_req *r,
 	const struct gn_mgmt_port_address *a =
 	    h->port_address ? &h->port_address[p->index] : NULL;
 
-	cd->clock_type =
-	    r->c->nports > 1 ? GN_CLOCK_TYPE_BOUNDARY : GN_CLOCK_TYPE_ORDINARY;
+	if (r->c->cfg.clock_type == GN_CLOCK_E2E_TC)
+		cd->clock_type = GN_CLOCK_TYPE_E2E_TC;
+	else if (r->c->cfg.clock_type == GN_CLOCK_P2P_TC)
+		cd->clock_type = GN_CLOCK_TYPE_P2P_TC;
+	else
+		cd->clock_type = r->c->nports > 1 ? GN_CLOCK_TYPE_BOUNDARY
+						  : GN_CLOCK_TYPE_ORDINARY;
 	gn_mgmt_text_set(&cd->physical_layer_protocol, "IEEE 802.3");
 	if (a) {
 		cd->physical_address_len = a->physical_address_len;

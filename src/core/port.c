@@ -142,6 +142,14 @@ static bool port_uses_p2p(const struct gn_port *p)
 	       p->cfg.delay_mechanism == GN_DM_COMMON_P2P;
 }
 
+/* A free-running TC only forwards (as ptp4l): it has no use for its
+ * own path delay. */
+static bool port_sends_delay_req(const struct gn_port *p)
+{
+	return !port_uses_p2p(p) &&
+	       !(gn_tc_is_tc(p->clock) && p->clock->cfg.free_running);
+}
+
 static void port_clear_slave_state(struct gn_port *p)
 {
 	memset(&p->sync, 0, sizeof(p->sync));
@@ -184,6 +192,7 @@ static void port_enter(struct gn_port *p, enum gn_port_state old,
 
 	if (!port_is_active(next)) {
 		port_cancel_all(p);
+		gn_tc_port_flush(p);
 		port_clear_slave_state(p);
 		port_reset_p2p(p);
 		gn_foreign_clear(&p->foreign);
@@ -209,7 +218,8 @@ static void port_enter(struct gn_port *p, enum gn_port_state old,
 		if (master_changed) {
 			port_clear_slave_state(p);
 			port_set_announce_tmo(p);
-			port_set_delay_tmo(p);
+			if (port_sends_delay_req(p))
+				port_set_delay_tmo(p);
 		}
 		return;
 	}
@@ -240,6 +250,10 @@ static void port_enter(struct gn_port *p, enum gn_port_state old,
 		break;
 	case GN_PS_MASTER:
 		port_timer_cancel(p, GN_TMR_ANNOUNCE_RECEIPT);
+		/* A TC's master ports only forward what the grandmaster
+		 * sends. */
+		if (gn_tc_is_tc(p->clock))
+			break;
 		if (!port_is_master(old) || old == GN_PS_PRE_MASTER) {
 			/* First Announce and Sync right away (~1 ms), then
 			 * at their intervals. */
@@ -252,7 +266,7 @@ static void port_enter(struct gn_port *p, enum gn_port_state old,
 		port_clear_slave_state(p);
 		port_set_announce_tmo(p);
 		port_set_sync_rx_tmo(p);
-		if (!port_uses_p2p(p))
+		if (port_sends_delay_req(p))
 			port_set_delay_tmo(p);
 		break;
 	default:
@@ -662,6 +676,8 @@ static void port_process_delay_req(struct gn_port *p, const struct gn_msg *m,
 		return;
 	if (port_uses_p2p(p))
 		return; /* 1588 11.3: a P2P port ignores Delay_Req */
+	if (gn_tc_is_tc(p->clock))
+		return; /* forwarded to the master, not answered */
 	gn_port_send_delay_resp(p, m, rx_ts_ns);
 }
 
@@ -1032,7 +1048,7 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 		gn_clock_request_state_decision(c);
 		break;
 	case GN_TMR_ANNOUNCE_TX:
-		if (p->ds.state != GN_PS_MASTER)
+		if (p->ds.state != GN_PS_MASTER || gn_tc_is_tc(c))
 			return;
 		p->stats.master_announce_timeouts++;
 		gn_port_send_announce(p);
@@ -1040,7 +1056,7 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 			       gn_port_announce_interval_ns(p));
 		break;
 	case GN_TMR_SYNC_TX:
-		if (p->ds.state != GN_PS_MASTER)
+		if (p->ds.state != GN_PS_MASTER || gn_tc_is_tc(c))
 			return;
 		p->stats.master_sync_timeouts++;
 		gn_port_send_sync(p);
@@ -1048,7 +1064,7 @@ void gn_port_timer(struct gn_port *p, enum gn_timer_kind kind)
 			       gn_log_interval_to_ns(p->ds.log_sync_interval));
 		break;
 	case GN_TMR_DELAY_REQ:
-		if (!port_is_slave(p->ds.state) || port_uses_p2p(p))
+		if (!port_is_slave(p->ds.state) || !port_sends_delay_req(p))
 			return;
 		p->stats.delay_timeouts++;
 		gn_port_send_delay_req(p);

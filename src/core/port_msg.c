@@ -61,6 +61,8 @@ static int port_send(struct gn_port *p, struct gn_msg *m, bool want_ts,
 	meta.dest = dest;
 	if (!env->send)
 		return -ENOSYS;
+	if (want_ts)
+		gn_tc_note_own_tx(p, m->h.type, m->h.sequence_id);
 	err = env->send(env->ctx, p->index, buf, (size_t)len, &meta);
 	if (err < 0) {
 		gn_clock_log(p->clock, GN_LOG_ERR,

@@ -136,6 +136,18 @@ int gn_config_clock(const struct gn_config *cfg, struct gn_clock_config *cc,
 	cc->two_step = get_i(cfg, NULL, "twoStepFlag") != 0;
 	cc->slave_only = get_i(cfg, NULL, "clientOnly") != 0;
 	cc->free_running = get_i(cfg, NULL, "free_running") != 0;
+	switch (get_i(cfg, NULL, "clock_type")) {
+	case GN_CFG_CLOCK_E2E_TC:
+		cc->clock_type = GN_CLOCK_E2E_TC;
+		break;
+	case GN_CFG_CLOCK_P2P_TC:
+		cc->clock_type = GN_CLOCK_P2P_TC;
+		break;
+	default:
+		cc->clock_type = GN_CLOCK_OC_BC;
+		break;
+	}
+	cc->tc_spanning_tree = get_i(cfg, NULL, "tc_spanning_tree") != 0;
 	cc->max_steps_removed = (uint16_t)get_i(cfg, NULL, "maxStepsRemoved");
 	cc->clock_class_threshold =
 	    (uint8_t)get_i(cfg, NULL, "clock_class_threshold");

@@ -75,8 +75,8 @@ static const struct gn_opt_enum enu_clock_servo[] = {
 static const struct gn_opt_enum enu_clock_type[] = {
     {"OC", GN_CFG_CLOCK_OC, YES},
     {"BC", GN_CFG_CLOCK_BC, NO},
-    {"P2P_TC", GN_CFG_CLOCK_P2P_TC, NO},
-    {"E2E_TC", GN_CFG_CLOCK_E2E_TC, NO},
+    {"P2P_TC", GN_CFG_CLOCK_P2P_TC, YES},
+    {"E2E_TC", GN_CFG_CLOCK_E2E_TC, YES},
     {NULL, 0, NO},
 };
 static const struct gn_opt_enum enu_clock_target[] = {
@@ -204,7 +204,8 @@ const struct gn_opt gn_opt_table[] = {
     OPT_ENU("clock_servo", GLOB, YES, "kalman", enu_clock_servo,
 	    "servo algorithm (kalman is gnomon's, pi is ptp4l's default)"),
     OPT_ENU("clock_type", GLOB, YES, "OC", enu_clock_type,
-	    "clock type; an OC with several interfaces is a BC"),
+	    "clock type; an OC with several interfaces is a BC, "
+	    "E2E_TC and P2P_TC forward between their interfaces"),
     {.info = {"cmlds.client_address", PORT, "/var/run/cmlds_client", NO},
      .type = GN_OPT_STRING,
      .also_default = "/var/run/ptp/cmlds_client",
@@ -416,8 +417,9 @@ const struct gn_opt gn_opt_table[] = {
 	    "log2 s between summary statistics lines"),
     OPT_INT("syncReceiptTimeout", PORT, YES, "0", 0, UINT8_MAX,
 	    "sync intervals without Sync before re-election (0: off)"),
-    OPT_INT("tc_spanning_tree", GLOB, NO, "0", 0, 1,
-	    "transparent clock: increment stepsRemoved"),
+    OPT_INT("tc_spanning_tree", GLOB, YES, "0", 0, 1,
+	    "transparent clock: forward along the BMCA's tree only and "
+	    "increment stepsRemoved"),
     OPT_INT("timeSource", GLOB, YES, "0xA0", 0x10, 0xFE,
 	    "timeSource announced as grandmaster"),
     OPT_ENU("time_stamping", GLOB, YES, "hardware", enu_timestamping,

@@ -114,6 +114,7 @@ INT_SETTER(set_variance,
 INT_SETTER(set_two_step, if (cc) cc->two_step = v != 0)
 INT_SETTER(set_slave_only, if (cc) cc->slave_only = v != 0)
 INT_SETTER(set_free_running, if (cc) cc->free_running = v != 0)
+INT_SETTER(set_tc_spanning_tree, if (cc) cc->tc_spanning_tree = v != 0)
 INT_SETTER(set_max_steps_removed, if (cc) cc->max_steps_removed = (uint16_t)v)
 INT_SETTER(set_utc_offset, if (cc) cc->utc_offset = (int16_t)v)
 INT_SETTER(set_time_source, if (cc) cc->time_source = (uint8_t)v)
@@ -222,6 +223,15 @@ static const struct word dm_words[] = {
     {NULL, 0},
 };
 
+/* OC and BC are one engine (a BC is an OC with several ports). */
+static const struct word clock_type_words[] = {
+    {"OC", GN_CLOCK_OC_BC},
+    {"BC", GN_CLOCK_OC_BC},
+    {"E2E_TC", GN_CLOCK_E2E_TC},
+    {"P2P_TC", GN_CLOCK_P2P_TC},
+    {NULL, 0},
+};
+
 static const struct word filter_words[] = {
     {"moving_median", GN_FILTER_MOVING_MEDIAN},
     {"moving_average", GN_FILTER_MOVING_AVERAGE},
@@ -275,6 +285,20 @@ static int set_delay_mechanism(const struct opt *o, const char *val,
 	return 0;
 }
 
+static int set_clock_type(const struct opt *o, const char *val,
+			  struct gn_clock_config *cc, struct gn_port_config *pc,
+			  char *err, size_t errlen)
+{
+	int v;
+
+	(void)pc;
+	if (set_word(o, val, clock_type_words, &v, err, errlen) < 0)
+		return -EINVAL;
+	if (cc)
+		cc->clock_type = (enum gn_clock_type)v;
+	return 0;
+}
+
 static int set_delay_filter(const struct opt *o, const char *val,
 			    struct gn_clock_config *cc,
 			    struct gn_port_config *pc, char *err, size_t errlen)
@@ -313,6 +337,8 @@ static const struct opt opts[] = {
     {"slaveOnly", CLK, set_slave_only, 0, 1},
     {"clientOnly", CLK, set_slave_only, 0, 1},
     {"free_running", CLK, set_free_running, 0, 1},
+    {"clock_type", CLK, set_clock_type, 0, 0},
+    {"tc_spanning_tree", CLK, set_tc_spanning_tree, 0, 1},
     {"maxStepsRemoved", CLK, set_max_steps_removed, 2, 255},
     {"utc_offset", CLK, set_utc_offset, 0, 32767},
     {"timeSource", CLK, set_time_source, 0x10, 0xfe},
@@ -365,7 +391,6 @@ static const struct opt opts[] = {
     {"verbose", HOST, set_nothing, 0, 0},
     {"use_syslog", HOST, set_nothing, 0, 0},
     {"message_tag", HOST, set_nothing, 0, 0},
-    {"clock_type", HOST, set_nothing, 0, 0},
 };
 
 int gn_ptpopt_apply(const char *key, const char *val,

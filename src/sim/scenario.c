@@ -483,6 +483,10 @@ static int clock_key(struct parser *p, const char *key, const char *val)
 			dst = &c->ts.tx_latency_ns;
 		else if (!strcmp(key, "tx_jitter"))
 			dst = &c->ts.tx_jitter_ns;
+		else if (!strcmp(key, "queue"))
+			dst = &c->ts.queue_ns;
+		else if (!strcmp(key, "queue_jitter"))
+			dst = &c->ts.queue_jitter_ns;
 		if (!dst)
 			return gn_scn_perr(p, "unknown key '%s' in [clock]",
 					   key);

@@ -82,6 +82,28 @@ static void sim_pop(struct sim *s, struct sim_event *out)
 
 /* ---- env callbacks ---- */
 
+/* A stamp the TXTS event takes when it runs (the frame left later). */
+#define SIM_TS_AT_EVENT (INT64_MIN + 1)
+
+/* When a frame handed over now leaves port's egress queue. */
+static int64_t sim_departure(struct sim_node *n, unsigned port)
+{
+	const struct sim_stamp_model *m = &n->ts;
+	struct sim_port_host *h = &n->host[port];
+	int64_t t = n->sim->now_ns;
+
+	if (m->queue_ns <= 0 && m->queue_jitter_ns <= 0)
+		return t;
+	t += m->queue_ns;
+	if (m->queue_jitter_ns > 0)
+		t += (int64_t)(sim_exponential(&n->rng) *
+			       (double)m->queue_jitter_ns);
+	if (t < h->queue_free_ns)
+		t = h->queue_free_ns; /* first in, first out */
+	h->queue_free_ns = t;
+	return t;
+}
+
 static int env_send(void *ctx, unsigned port, const uint8_t *frame, size_t len,
 		    const struct gn_tx_meta *meta)
 {
@@ -89,18 +111,21 @@ static int env_send(void *ctx, unsigned port, const uint8_t *frame, size_t len,
 	struct sim *s = n->sim;
 	struct sim_frame *f;
 	struct sim_event ev;
+	int64_t depart;
 
 	if ((int)port >= n->nports || len > SIM_FRAME_MAX)
 		return -EINVAL;
+	depart = sim_departure(n, port);
 	if (meta->want_tx_ts) {
 		memset(&ev, 0, sizeof(ev));
-		ev.t_ns = s->now_ns;
+		ev.t_ns = depart;
 		ev.type = SIM_EV_TXTS;
 		ev.node = n->id;
 		ev.port = (uint16_t)port;
 		ev.kind = meta->msg_type;
 		ev.gen = meta->sequence_id;
-		ev.u.ts_ns = sim_stamp(n);
+		ev.u.ts_ns =
+		    depart == s->now_ns ? sim_stamp(n) : SIM_TS_AT_EVENT;
 		sim_push(s, &ev);
 	}
 	if (n->segment[port] < 0)
@@ -108,7 +133,7 @@ static int env_send(void *ctx, unsigned port, const uint8_t *frame, size_t len,
 	f = sim_frame_get(s, frame, len);
 	if (!f)
 		return -ENOMEM;
-	sim_transmit(s, n->id, (int)port, f, s->now_ns + sim_tx_latency(n),
+	sim_transmit(s, n->id, (int)port, f, depart + sim_tx_latency(n),
 		     meta->dest == GN_DEST_PDELAY);
 	sim_frame_put(s, f);
 	return 0;
@@ -614,8 +639,10 @@ void sim_run_until(struct sim *s, int64_t t_ns)
 		case SIM_EV_TXTS:
 			if (n->dead)
 				break;
-			gn_clock_tx_timestamp(&n->clock, ev.port, ev.kind,
-					      (uint16_t)ev.gen, ev.u.ts_ns);
+			gn_clock_tx_timestamp(
+			    &n->clock, ev.port, ev.kind, (uint16_t)ev.gen,
+			    ev.u.ts_ns == SIM_TS_AT_EVENT ? sim_stamp(n)
+							  : ev.u.ts_ns);
 			break;
 		}
 	}

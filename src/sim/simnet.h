@@ -59,6 +59,10 @@ struct sim_stamp_model {
 	bool software;
 	int64_t rx_latency_ns, rx_jitter_ns;
 	int64_t tx_latency_ns, tx_jitter_ns;
+	/* Egress queue (a switch's or TC's residence): every frame the
+	 * node sends waits queue (+ exponential queue_jitter) and leaves in
+	 * order per port; its transmit stamp is taken as it leaves. */
+	int64_t queue_ns, queue_jitter_ns;
 };
 
 struct sim_port_ref {
@@ -109,6 +113,7 @@ struct sim;
 
 struct sim_port_host {
 	uint32_t timer_gen[GN_TMR_COUNT];
+	int64_t queue_free_ns; /* true time the egress queue is empty */
 };
 
 struct sim_node {

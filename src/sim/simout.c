@@ -63,6 +63,10 @@ static const char *role(const struct gn_simrun *r, int i)
 		return "dead";
 	if (sim_node_by_identity(&r->sim, &n->clock.pds.gm_identity) == i)
 		return "GM";
+	if (n->clock.cfg.clock_type == GN_CLOCK_E2E_TC)
+		return "E2E_TC";
+	if (n->clock.cfg.clock_type == GN_CLOCK_P2P_TC)
+		return "P2P_TC";
 	return n->nports > 1 ? "BC" : "OC";
 }
 

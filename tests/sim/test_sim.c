@@ -3,10 +3,10 @@
  * test_sim.c - gnomon-sim scenarios (the .sim files here) run through the
  * scenario parser, simnet and the runner, asserting the numbers each
  * scenario implies: convergence, BMCA failover and back, a chain of 10
- * boundary clocks, 30 % loss, the offset bias of an asymmetric link, a
- * step of the grandmaster's clock, determinism of the output files, the
- * Kalman servo against PI where jitter dominates, and the honesty of
- * the servo's uncertainty.
+ * boundary clocks, transparent clocks against switches, 30 % loss, the offset
+ * bias of an asymmetric link, a step of the grandmaster's clock, determinism of
+ * the output files, the Kalman servo against PI where jitter dominates, and the
+ * honesty of the servo's uncertainty.
  *
  * The thresholds were set from measured runs with margin, tight enough
  * that a regression of the servo or the engine fails them.
@@ -215,6 +215,71 @@ static void test_chain_of_10_boundary_clocks(void **state)
 	assert_true(gn_simrun_rms(st(x, "bc1")) < 30.0);
 	assert_true(gn_simrun_rms(st(x, "bc1")) < gn_simrun_rms(st(x, "oc")));
 	assert_honest(st(x, "oc"));
+	unload(x);
+}
+
+/*
+ * tc.sim: three networks side by side with the same queueing in each
+ * switching element (5 us + exponential 2 us): through three E2E TCs
+ * the slave is within nanoseconds of a direct link; through plain
+ * switches it is off by hundreds. Then the same with P2P TCs.
+ */
+static void test_transparent_clocks(void **state)
+{
+	(void)state;
+	struct run *x = load("tc.sim", NULL, NULL);
+	char name[8];
+	int i;
+
+	gn_simrun_run(&x->r);
+	for (i = 1; i <= 3; i++) {
+		struct sim_node *n;
+
+		snprintf(name, sizeof(name), "tc%d", i);
+		n = sn(x, name);
+		assert_int_equal(n->ports[0].ds.state, GN_PS_SLAVE);
+		assert_int_equal(n->ports[1].ds.state, GN_PS_MASTER);
+		/* Forwarded, never originated. */
+		assert_int_equal(n->ports[1].stats.tx[GN_MSG_SYNC], 0);
+		assert_int_equal(n->ports[1].stats.tx[GN_MSG_ANNOUNCE], 0);
+		assert_true(n->ports[1].tc.stats.forwarded[GN_MSG_SYNC] > 500);
+		assert_true(n->ports[1].tc.stats.forwarded[GN_MSG_FOLLOW_UP] >
+			    500);
+		assert_true(n->ports[0].tc.stats.forwarded[GN_MSG_DELAY_REQ] >
+			    100);
+		assert_true(gm_is(x, name, "gm_a"));
+	}
+	/* TCs are not hops of the BMCA: the slave is one step away. */
+	assert_true(gm_is(x, "slave_a", "gm_a"));
+	assert_int_equal(sn(x, "slave_a")->clock.cds.steps_removed, 1);
+	/* Measured (seed 7): RMS 10.1 ns through the TCs (seeds 1..3:
+	 * 4.7..15.2), 3.0 ns on the direct link, 690 ns through the
+	 * switches (440..755). */
+	assert_true(gn_simrun_rms(st(x, "slave_a")) < 20.0);
+	assert_true(gn_simrun_rms(st(x, "slave_c")) < 6.0);
+	assert_true(gn_simrun_rms(st(x, "slave_a")) <
+		    gn_simrun_rms(st(x, "slave_c")) + 15.0);
+	assert_true(gn_simrun_rms(st(x, "slave_b")) > 300.0);
+	assert_true(gn_simrun_rms(st(x, "slave_b")) >
+		    30.0 * gn_simrun_rms(st(x, "slave_a")));
+	assert_true(st(x, "slave_a")->max_abs < 100.0);
+	assert_true(st(x, "slave_a")->lock_ns >= 0 &&
+		    st(x, "slave_a")->lock_ns <= 60 * S);
+	unload(x);
+
+	/* P2P TCs: link delay per hop, residence per TC. The switches
+	 * pass no peer delay, so their slave never locks (not checked). */
+	x = load("tc.sim",
+		 "[global]\ndelay_mechanism P2P\n[ptp tc]\nclock_type P2P_TC\n",
+		 NULL);
+	gn_simrun_run(&x->r);
+	assert_true(gm_is(x, "slave_a", "gm_a"));
+	assert_int_equal(
+	    sn(x, "tc3")->ports[1].tc.stats.forwarded[GN_MSG_DELAY_REQ], 0);
+	/* Measured 5.5 ns (direct 4.5 ns). */
+	assert_true(gn_simrun_rms(st(x, "slave_a")) < 10.0);
+	assert_true(gn_simrun_rms(st(x, "slave_a")) <
+		    gn_simrun_rms(st(x, "slave_c")) + 5.0);
 	unload(x);
 }
 
@@ -436,6 +501,7 @@ int main(void)
 	    cmocka_unit_test(test_convergence),
 	    cmocka_unit_test(test_failover_and_back),
 	    cmocka_unit_test(test_chain_of_10_boundary_clocks),
+	    cmocka_unit_test(test_transparent_clocks),
 	    cmocka_unit_test(test_30_percent_loss),
 	    cmocka_unit_test(test_asymmetry_bias),
 	    cmocka_unit_test(test_master_clock_step),

@@ -361,7 +361,7 @@ static void test_option_info(void **state)
 	/* Counted from linuxptp's config_tab: 80 PORT_ITEMs less
 	 * masterOnly; the supported ones are listed in the round trip. */
 	assert_int_equal(ports, 79);
-	assert_int_equal(sup, 112);
+	assert_int_equal(sup, 113);
 	o = gn_config_option((unsigned)gn_opt_find("clockAccuracy"));
 	assert_string_equal(o->name, "clockAccuracy");
 	assert_string_equal(o->dflt, "0xFE");
@@ -470,6 +470,7 @@ static const struct round_trip supported[] = {
     RT_D("step_threshold", "1e-3", 0.001),
     RT_I("summary_interval", "-2", -2),
     RT_I("syncReceiptTimeout", "3", 3),
+    RT_I("tc_spanning_tree", "1", 1),
     RT_I("timeSource", "0x20", 0x20),
     RT_I("time_stamping", "software", GN_CFG_TS_SOFTWARE),
     RT_I("transportSpecific", "0x1", 1),
@@ -627,7 +628,6 @@ static const struct unsupported unsupported[] = {
     {"slave_event_monitor", "/tmp/sem.sock"},
     {"spp", "1"},
     {"step_window", "4"},
-    {"tc_spanning_tree", "1"},
     {"ts2phc.channel", "1"},
     {"ts2phc.external_pps", "1"},
     {"ts2phc.extts_correction", "10"},
@@ -1007,7 +1007,7 @@ static void test_errors_not_supported(void **state)
 		     "yet (supported: pi, linreg, kalman)");
 	expect_error("[global]\nclock_type BC\n",
 		     "2: option 'clock_type': value 'BC' not supported yet "
-		     "(supported: OC)");
+		     "(supported: OC, P2P_TC, E2E_TC)");
 	expect_error("[global]\nBMCA noop\n",
 		     "2: option 'BMCA': value 'noop' not supported yet "
 		     "(supported: ptp)");
@@ -1632,6 +1632,28 @@ static void expect_map_error(const char *file, const char *msg)
 	gn_config_destroy(cfg);
 }
 
+/* clock_type E2E_TC / P2P_TC and tc_spanning_tree reach the core. */
+static void test_map_tc(void **state)
+{
+	struct gn_clock_config cc;
+	struct gn_config *cfg;
+
+	(void)state;
+	cfg = parse_ok("[global]\nclock_type E2E_TC\ntc_spanning_tree 1\n");
+	gn_config_add_interface(cfg, "eth0");
+	gn_config_add_interface(cfg, "eth1");
+	assert_int_equal(gn_config_clock(cfg, &cc, err, sizeof(err)), 0);
+	assert_int_equal(cc.clock_type, GN_CLOCK_E2E_TC);
+	assert_true(cc.tc_spanning_tree);
+	gn_config_destroy(cfg);
+	cfg = parse_ok("[global]\nclock_type P2P_TC\ndelay_mechanism P2P\n");
+	gn_config_add_interface(cfg, "eth0");
+	assert_int_equal(gn_config_clock(cfg, &cc, err, sizeof(err)), 0);
+	assert_int_equal(cc.clock_type, GN_CLOCK_P2P_TC);
+	assert_false(cc.tc_spanning_tree);
+	gn_config_destroy(cfg);
+}
+
 static void test_map_checks(void **state)
 {
 	struct gn_clock_config cc;
@@ -1793,7 +1815,7 @@ struct example {
  * true, ignore_source_id 1, operLogPdelayReqInterval 2 and
  * msg_interval_request 1 (operLogSyncInterval 0 is the default). */
 static const struct example debian_examples[] = {
-    {"E2E-TC.cfg", 2, "10: option 'tc_spanning_tree': not supported yet"},
+    {"E2E-TC.cfg", 0, NULL},
     {"G.8265.1.cfg", 4, "9: option 'hybrid_e2e': not supported yet"},
     {"G.8275.1.cfg", 1,
      "8: option 'dataset_comparison': value 'G.8275.x' not supported yet "
@@ -1801,7 +1823,7 @@ static const struct example debian_examples[] = {
     {"G.8275.2.cfg", 5,
      "8: option 'dataset_comparison': value 'G.8275.x' not supported yet "
      "(supported: ieee1588)"},
-    {"P2P-TC.cfg", 2, "10: option 'tc_spanning_tree': not supported yet"},
+    {"P2P-TC.cfg", 0, NULL},
     {"UNICAST-MASTER.cfg", 3, "7: option 'hybrid_e2e': not supported yet"},
     {"UNICAST-SLAVE.cfg", 3,
      "9: option 'unicast_req_duration': not supported yet"},
@@ -2013,6 +2035,7 @@ int main(void)
 	    cmocka_unit_test(test_map_defaults),
 	    cmocka_unit_test(test_map_values),
 	    cmocka_unit_test(test_map_announce_options),
+	    cmocka_unit_test(test_map_tc),
 	    cmocka_unit_test(test_map_checks),
 	    cmocka_unit_test(test_linuxptp_examples),
 	    cmocka_unit_test(test_own_examples),
