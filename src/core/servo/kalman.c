@@ -122,8 +122,10 @@
  * follows them dead-beat, noise and all. */
 #define KF_R_SHARE_UNSEEN 0.5
 /* Mean normalised innovation square beyond which a fit from too few
- * levels for R may leave R out. */
-#define KF_NIS_FALLBACK 4.0
+ * levels for R may leave R out (4 took the first minute of 100 us
+ * software stamps at 2 s sync for wander). */
+#define KF_NIS_FALLBACK 6.5
+
 /* Second differences that estimate R during a warm-up (fast Sync only:
  * 32 give it within about 25 %, a warm-up at 1 s has 8). */
 #define KF_EARLY_N 16
@@ -444,10 +446,10 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 				idx[n++] = i;
 		/* Fewer unknowns than levels, or the fit is arbitrary. The
 		 * same set without R (one unknown fewer) may still be tried
-		 * when the model in use fails its own consistency check: a
-		 * wander far beyond it (linuxptp-testsuite 16) must not wait
-		 * for a third level; a start-up transient, seen by a
-		 * consistent filter, must not pass for wander. */
+		 * when the model in use fails its own consistency check by
+		 * far: a wander far beyond it (linuxptp-testsuite 16) must
+		 * not wait for a third level; a start-up transient, or noise
+		 * the filter has not yet learnt, must not pass for wander. */
 		if (n >= rows && n > 1) {
 			if (kf->nis > KF_NIS_FALLBACK)
 				r_negative[set] = true;
