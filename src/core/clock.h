@@ -406,6 +406,11 @@ int gn_port_send_announce(struct gn_port *p);
  */
 int gn_port_announce_tlvs(struct gn_port *p, struct gn_msg *m, uint8_t *buf,
 			  size_t cap);
+/* A received Announce's TLVs all decode and, with path trace, its path
+ * does not hold this clock (port_tlv.c). */
+bool gn_port_announce_tlvs_ok(struct gn_port *p, const struct gn_msg *m);
+/* Keeps the path of an Announce of the parent (1588 16.2.3 b). */
+void gn_port_keep_path_trace(struct gn_port *p, const struct gn_msg *m);
 int gn_port_send_sync(struct gn_port *p);
 int gn_port_send_follow_up(struct gn_port *p, uint16_t seq, int64_t t1_ns);
 int gn_port_send_delay_req(struct gn_port *p);
