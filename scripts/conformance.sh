@@ -33,7 +33,7 @@
 #   -d  write every node check of every simulation, columns side by
 #       side (markdown), to FILE
 #   TEST: numbers (01 02 ...) or names (01-defaults); default: the
-#   ordinary-clock list of issue 3.
+#   ordinary-clock list of issue 3 and 26 (transparent clocks).
 #
 # The ratio (first column / second) is given when both passed.
 # RMS is the largest "RMS offset" (true time error of the simulated
@@ -45,7 +45,7 @@
 # linuxptp test), 1 otherwise, 2 on a usage or setup error.
 set -u
 
-DEFAULT_TESTS="01 02 04 05 06 07 08 09 10 11 13 15 16 17 19 20 21 23 27 31 32 37"
+DEFAULT_TESTS="01 02 04 05 06 07 08 09 10 11 13 15 16 17 19 20 21 23 26 27 31 32 37"
 
 die() {
 	echo "conformance.sh: $*" >&2
