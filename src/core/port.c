@@ -649,11 +649,30 @@ static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 		     (long long)p->path_delay_ns, (long long)raw);
 }
 
+/* linuxptp's delay_mechanism Auto: E2E until a peer asks for peer
+ * delay, P2P from then on (for good, as ptp4l). */
+static void port_auto_switch_to_p2p(struct gn_port *p)
+{
+	gn_clock_log(p->clock, GN_LOG_INFO,
+		     "port %u (%s): peer detected, switch to P2P", p->index + 1,
+		     p->cfg.name);
+	p->cfg.delay_mechanism = GN_DM_P2P;
+	port_timer_cancel(p, GN_TMR_DELAY_REQ);
+	p->delay_req_pending = false;
+	memset(p->dreq, 0, sizeof(p->dreq));
+	p->have_path_delay = false;
+	port_reset_p2p(p);
+	port_timer_arm(p, GN_TMR_PDELAY_REQ, 0);
+}
+
 static void port_process_pdelay_req(struct gn_port *p, const struct gn_msg *m,
 				    int64_t rx_ts_ns)
 {
-	if (!port_uses_p2p(p) || !port_is_active(p->ds.state) ||
-	    rx_ts_ns == GN_NO_TIMESTAMP)
+	if (!port_is_active(p->ds.state) || rx_ts_ns == GN_NO_TIMESTAMP)
+		return;
+	if (p->cfg.delay_mechanism == GN_DM_AUTO)
+		port_auto_switch_to_p2p(p);
+	if (!port_uses_p2p(p))
 		return;
 	gn_port_send_pdelay_resp(p, m, rx_ts_ns);
 }

@@ -229,7 +229,7 @@ void gn_cmdline_usage(const char *progname, void *file)
 	fprintf(fp,
 		"\nusage: %s [options]\n\n"
 		" Delay Mechanism\n\n"
-		" -A        Auto, starting with E2E (not supported yet)\n"
+		" -A        Auto, starting with E2E\n"
 		" -E        E2E, delay request-response (default)\n"
 		" -P        P2P, peer delay mechanism\n\n"
 		" Network Transport\n\n"

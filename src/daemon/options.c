@@ -99,7 +99,7 @@ static const struct gn_opt_enum enu_delay_filter[] = {
 };
 static const struct gn_opt_enum enu_delay_mech[] = {
     {"E2E", GN_CFG_DM_E2E, YES},  {"P2P", GN_CFG_DM_P2P, YES},
-    {"Auto", GN_CFG_DM_AUTO, NO}, {"COMMON_P2P", GN_CFG_DM_COMMON_P2P, NO},
+    {"Auto", GN_CFG_DM_AUTO, YES}, {"COMMON_P2P", GN_CFG_DM_COMMON_P2P, NO},
     {"NONE", GN_CFG_DM_NONE, NO}, {NULL, 0, NO},
 };
 static const struct gn_opt_enum enu_extts_polarity[] = {

@@ -990,12 +990,12 @@ static void test_errors_not_supported(void **state)
 	(void)state;
 	expect_error("[global]\nhybrid_e2e 1\n",
 		     "2: option 'hybrid_e2e': not supported yet");
-	expect_error("[global]\ndelay_mechanism Auto\n",
-		     "2: option 'delay_mechanism': value 'Auto' not supported "
-		     "yet (supported: E2E, P2P)");
+	expect_error("[global]\ndelay_mechanism COMMON_P2P\n",
+		     "2: option 'delay_mechanism': value 'COMMON_P2P' not "
+		     "supported yet (supported: E2E, P2P, Auto)");
 	expect_error("[global]\n[eth0]\ndelay_mechanism none\n",
 		     "3: option 'delay_mechanism': value 'NONE' not supported "
-		     "yet (supported: E2E, P2P)");
+		     "yet (supported: E2E, P2P, Auto)");
 	expect_error("[global]\ntime_stamping onestep\n",
 		     "2: option 'time_stamping': value 'onestep' not "
 		     "supported yet (supported: hardware, software, legacy)");
@@ -1260,11 +1260,10 @@ static void test_cmdline_short(void **state)
 			 GN_CFG_UDPV4);
 	assert_int_equal(gn_config_get_int(cfg, NULL, "time_stamping"),
 			 GN_CFG_TS_HARDWARE);
-	/* -A: ptp4l's Auto, not implemented. */
-	assert_int_equal(CMDLINE(cfg, &cl, "-A"), -EINVAL);
-	assert_string_equal(err, "command line: option 'delay_mechanism': "
-				 "value 'Auto' not supported yet "
-				 "(supported: E2E, P2P)");
+	/* -A: ptp4l's Auto. */
+	assert_int_equal(CMDLINE(cfg, &cl, "-A"), 0);
+	assert_int_equal(gn_config_get_int(cfg, NULL, "delay_mechanism"),
+			 GN_CFG_DM_AUTO);
 	gn_config_destroy(cfg);
 
 	cfg = gn_config_create();
@@ -1893,7 +1892,7 @@ static const struct example own_examples[] = {
     {"cmlds_server.cfg", 0, NULL},
     {"cmlds_client.cfg", 1,
      "6: option 'delay_mechanism': value 'COMMON_P2P' not supported yet "
-     "(supported: E2E, P2P)"},
+     "(supported: E2E, P2P, Auto)"},
     {"gptp_domain.cfg", 3, "10: option 'assume_two_step': not supported yet"},
     {"authentication.cfg", 7, "3: option 'spp': not supported yet"},
     {"testsuite_unicast.cfg", 3,

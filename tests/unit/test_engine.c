@@ -330,6 +330,85 @@ static void test_p2p_converges(void **state)
 	free_sim(s);
 }
 
+/* delay_mechanism Auto (linuxptp's): E2E until a Pdelay_Req comes, P2P
+ * from then on; both ends Auto stay E2E. */
+static void run_auto(enum gn_delay_mechanism gm_dm,
+		     enum gn_delay_mechanism sl_dm, struct sim **out, int *gm,
+		     int *sl)
+{
+	struct sim *s = new_sim(29);
+	struct gn_port_config pc;
+	struct gn_clock_config cc;
+	int seg;
+
+	gn_clock_config_default(&cc);
+	cc.hw_stamping = true;
+	gn_port_config_default(&pc);
+	cc.priority1 = 100;
+	pc.delay_mechanism = gm_dm;
+	*gm = sim_add_node(s, "gm", &cc, &pc, 1);
+	cc.priority1 = 128;
+	pc.delay_mechanism = sl_dm;
+	*sl = sim_add_node(s, "slave", &cc, &pc, 1);
+	seg = sim_add_segment(s, 30 * US);
+	sim_connect(s, seg, *gm, 0);
+	sim_connect(s, seg, *sl, 0);
+	s->nodes[*sl].sc.freq_err_ppb = 5000;
+	s->nodes[*sl].sc.base_local_ns += 1 * MS;
+	sim_start(s);
+	sim_run_until(s, 60 * S);
+	*out = s;
+}
+
+static void test_delay_mechanism_auto(void **state)
+{
+	struct sim *s;
+	int gm, sl;
+
+	(void)state;
+	/* Master Auto, slave P2P: the slave's Pdelay_Req turns the master
+	 * to P2P, and it measures the link from its side too. */
+	run_auto(GN_DM_AUTO, GN_DM_P2P, &s, &gm, &sl);
+	assert_true(log_has("peer detected, switch to P2P"));
+	assert_int_equal(s->nodes[gm].ports[0].cfg.delay_mechanism, GN_DM_P2P);
+	assert_true(s->nodes[gm].ports[0].have_peer_delay);
+	assert_true(abs64(s->nodes[gm].ports[0].peer_delay_ns - 30 * US) < 50);
+	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
+	assert_true(max_error(s, sl, 60 * S, 90 * S) < 30);
+	free_sim(s);
+
+	/* Master P2P, slave Auto: the slave turns P2P and syncs with the
+	 * peer delay, sending no Delay_Req after the switch. */
+	run_auto(GN_DM_P2P, GN_DM_AUTO, &s, &gm, &sl);
+	assert_int_equal(s->nodes[sl].ports[0].cfg.delay_mechanism, GN_DM_P2P);
+	assert_true(s->nodes[sl].ports[0].have_peer_delay);
+	assert_int_equal(s->nodes[sl].ports[0].ds.state, GN_PS_SLAVE);
+	{
+		uint64_t dreq =
+		    s->nodes[sl].ports[0].stats.tx[GN_MSG_DELAY_REQ];
+
+		assert_true(max_error(s, sl, 60 * S, 90 * S) < 30);
+		assert_int_equal(
+		    s->nodes[sl].ports[0].stats.tx[GN_MSG_DELAY_REQ], dreq);
+	}
+	free_sim(s);
+
+	/* Auto against E2E, either way round: nobody asks for peer delay,
+	 * so both stay E2E and the slave syncs on Delay_Req. */
+	run_auto(GN_DM_AUTO, GN_DM_E2E, &s, &gm, &sl);
+	assert_false(log_has("peer detected"));
+	assert_int_equal(s->nodes[gm].ports[0].cfg.delay_mechanism, GN_DM_AUTO);
+	assert_true(s->nodes[sl].ports[0].have_path_delay);
+	assert_true(max_error(s, sl, 60 * S, 90 * S) < 30);
+	free_sim(s);
+	run_auto(GN_DM_E2E, GN_DM_AUTO, &s, &gm, &sl);
+	assert_false(log_has("peer detected"));
+	assert_int_equal(s->nodes[sl].ports[0].cfg.delay_mechanism, GN_DM_AUTO);
+	assert_true(s->nodes[sl].ports[0].have_path_delay);
+	assert_true(max_error(s, sl, 60 * S, 90 * S) < 30);
+	free_sim(s);
+}
+
 /* Jitter reorders Pdelay_Resp and its Follow_Up: a Follow_Up that comes
  * first is kept until its response arrives, so (almost) every request
  * yields a peer delay and the delay is not biased by keeping only the
@@ -1952,6 +2031,7 @@ int main(void)
 	    cmocka_unit_test(test_boundary_clock_chain),
 	    cmocka_unit_test(test_asymmetry_bias_and_correction),
 	    cmocka_unit_test(test_p2p_converges),
+	    cmocka_unit_test(test_delay_mechanism_auto),
 	    cmocka_unit_test(test_p2p_followup_before_response),
 	    cmocka_unit_test(test_long_path_many_delay_reqs),
 	    cmocka_unit_test(test_utc_timescale_correction),
