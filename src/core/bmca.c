@@ -82,6 +82,39 @@ static int lower_wins(unsigned int a, unsigned int b)
 }
 
 /*
+ * ITU-T G.8275.1/.2's alternate comparison, as linuxptp does it
+ * (telecom.c): no priority1; class, accuracy, variance, priority2, then
+ * the local priority of the receiving port (of the clock for its own
+ * data set); then, for a grandmaster of class 127 or better, topology
+ * (stepsRemoved) before identity, else identity, and topology between
+ * two data sets of one grandmaster.
+ */
+static int compare_telecom(const struct gn_bmca_ds *a,
+			   const struct gn_bmca_ds *b)
+{
+	int diff = lower_wins(a->quality.clock_class, b->quality.clock_class);
+
+	if (!diff)
+		diff = lower_wins(a->quality.clock_accuracy,
+				  b->quality.clock_accuracy);
+	if (!diff)
+		diff = lower_wins(a->quality.offset_scaled_log_variance,
+				  b->quality.offset_scaled_log_variance);
+	if (!diff)
+		diff = lower_wins(a->priority2, b->priority2);
+	if (!diff)
+		diff = lower_wins(a->local_priority, b->local_priority);
+	if (diff)
+		return diff < 0 ? GN_BMCA_A_BETTER : GN_BMCA_B_BETTER;
+	if (a->quality.clock_class <= 127)
+		return compare_topology(a, b);
+	diff = gn_clock_identity_cmp(&a->gm_identity, &b->gm_identity);
+	if (!diff)
+		return compare_topology(a, b);
+	return diff < 0 ? GN_BMCA_A_BETTER : GN_BMCA_B_BETTER;
+}
+
+/*
  * Figure 27. A NULL data set (no Announce at all) loses to any data set,
  * which is what the state decision needs for an empty Erbest or Ebest.
  */
@@ -95,6 +128,8 @@ int gn_bmca_compare(const struct gn_bmca_ds *a, const struct gn_bmca_ds *b)
 		return GN_BMCA_A_BETTER;
 	if (!a)
 		return GN_BMCA_B_BETTER;
+	if (a->telecom || b->telecom)
+		return compare_telecom(a, b);
 
 	if (gn_clock_identity_eq(&a->gm_identity, &b->gm_identity))
 		return compare_topology(a, b);

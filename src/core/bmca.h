@@ -21,6 +21,11 @@ struct gn_bmca_ds {
 	uint16_t steps_removed;
 	struct gn_port_identity sender;	  /* header sourcePortIdentity */
 	struct gn_port_identity receiver; /* port that received it */
+	/* G.8275.x (dataset_comparison G.8275.x): the local priority of
+	 * the receiving port (of the clock, for its own data set), and
+	 * whether to compare as G.8275.x does. */
+	uint8_t local_priority;
+	bool telecom;
 };
 
 /* Results of gn_bmca_compare(a, b), as in 1588 figure 27/28. */
@@ -106,6 +111,11 @@ struct gn_foreign_table {
 	 * ignored (linuxptp's clock_class_threshold; 255 accepts all). Set
 	 * after gn_foreign_init, which sets 255. */
 	uint8_t clock_class_threshold;
+	/* Given to every data set recorded (G.8275.portDS.localPriority
+	 * and dataset_comparison G.8275.x); set after gn_foreign_init,
+	 * which sets 128 and false. */
+	uint8_t local_priority;
+	bool telecom;
 };
 
 void gn_foreign_init(struct gn_foreign_table *t,

@@ -24,6 +24,7 @@ void gn_port_config_default(struct gn_port_config *pc)
 	pc->sync_receipt_timeout = 0;
 	pc->delay_mechanism = GN_DM_E2E;
 	pc->transport_specific = 0;
+	pc->local_priority = 128;
 	pc->neighbor_prop_delay_thresh_ns = 20000000;
 	pc->fault_reset_interval = 4;
 	pc->delay_filter = GN_FILTER_MOVING_MEDIAN;
@@ -47,6 +48,7 @@ void gn_clock_config_default(struct gn_clock_config *cc)
 	cc->two_step = true;
 	cc->max_steps_removed = 255;
 	cc->clock_class_threshold = 248;
+	cc->local_priority = 128;
 	cc->utc_offset = 37;
 	cc->time_source = GN_TS_INTERNAL_OSCILLATOR;
 	gn_servo_config_default(&cc->servo);
@@ -407,6 +409,8 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 
 	c->state_decision_due = false;
 	gn_bmca_ds_from_default(&c->dds, &d0);
+	d0.local_priority = c->cfg.local_priority;
+	d0.telecom = c->cfg.telecom_dscmp;
 
 	for (i = 0; i < c->nports; i++) {
 		struct gn_port *p = &c->ports[i];

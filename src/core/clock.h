@@ -59,6 +59,7 @@ struct gn_port_config {
 	int64_t egress_latency_ns;
 	struct gn_power_profile power_profile;
 	uint8_t transport_specific;
+	uint8_t local_priority; /* G.8275.portDS.localPriority */
 	bool master_only;
 	bool ignore_transport_specific;
 	int64_t neighbor_prop_delay_thresh_ns; /* P2P asCapable limit; 0 off */
@@ -95,6 +96,9 @@ struct gn_clock_config {
 	/* Masters whose grandmaster clockClass is above this are ignored
 	 * (linuxptp's clock_class_threshold, default 248). */
 	uint8_t clock_class_threshold;
+	/* dataset_comparison G.8275.x, G.8275.defaultDS.localPriority. */
+	bool telecom_dscmp;
+	uint8_t local_priority;
 	int16_t utc_offset;
 	uint8_t time_source;
 	bool hw_stamping; /* for servo constants and log text */

@@ -37,6 +37,8 @@ void gn_foreign_init(struct gn_foreign_table *t,
 	t->receiver = *receiver;
 	t->max_steps_removed = max_steps_removed;
 	t->clock_class_threshold = 255;
+	t->local_priority = 128;
+	t->telecom = false;
 }
 
 static int64_t window_ns(int64_t announce_interval_ns)
@@ -228,6 +230,8 @@ int gn_foreign_add(struct gn_foreign_table *t, const struct gn_msg *announce,
 	fm->header = announce->h;
 	fm->announce = announce->body.announce;
 	gn_bmca_ds_from_announce(announce, &t->receiver, &fm->ds);
+	fm->ds.local_priority = t->local_priority;
+	fm->ds.telecom = t->telecom;
 
 	if (count_current(fm, now_ns, win_ns) < GN_FOREIGN_MASTER_THRESHOLD)
 		return 0;

@@ -97,6 +97,8 @@ void gn_port_init(struct gn_port *p, struct gn_clock *c, unsigned index,
 	p->neighbor_rate_ratio = 1.0;
 	gn_foreign_init(&p->foreign, &p->ds.identity, c->cfg.max_steps_removed);
 	p->foreign.clock_class_threshold = c->cfg.clock_class_threshold;
+	p->foreign.local_priority = cfg->local_priority;
+	p->foreign.telecom = c->cfg.telecom_dscmp;
 	gn_filter_init(&p->delay_filter, cfg->delay_filter,
 		       cfg->delay_filter_length);
 }

@@ -151,6 +151,10 @@ int gn_config_clock(const struct gn_config *cfg, struct gn_clock_config *cc,
 	cc->max_steps_removed = (uint16_t)get_i(cfg, NULL, "maxStepsRemoved");
 	cc->clock_class_threshold =
 	    (uint8_t)get_i(cfg, NULL, "clock_class_threshold");
+	cc->telecom_dscmp =
+	    get_i(cfg, NULL, "dataset_comparison") == GN_CFG_DSCMP_G8275;
+	cc->local_priority =
+	    (uint8_t)get_i(cfg, NULL, "G.8275.defaultDS.localPriority");
 	cc->utc_offset = (int16_t)get_i(cfg, NULL, "utc_offset");
 	cc->time_source = (uint8_t)get_i(cfg, NULL, "timeSource");
 	cc->hw_stamping = ts != GN_CFG_TS_SOFTWARE;
@@ -275,6 +279,8 @@ int gn_config_port(const struct gn_config *cfg, const char *iface,
 	pc->transport_specific =
 	    (uint8_t)get_i(cfg, iface, "transportSpecific");
 	pc->master_only = get_i(cfg, iface, "serverOnly") != 0;
+	pc->local_priority =
+	    (uint8_t)get_i(cfg, iface, "G.8275.portDS.localPriority");
 	pc->ignore_transport_specific =
 	    get_i(cfg, iface, "ignore_transport_specific") != 0;
 	pc->neighbor_prop_delay_thresh_ns =

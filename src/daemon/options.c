@@ -88,7 +88,7 @@ static const struct gn_opt_enum enu_clock_target[] = {
 };
 static const struct gn_opt_enum enu_dscmp[] = {
     {"ieee1588", GN_CFG_DSCMP_IEEE1588, YES},
-    {"G.8275.x", GN_CFG_DSCMP_G8275, NO},
+    {"G.8275.x", GN_CFG_DSCMP_G8275, YES},
     {NULL, 0, NO},
 };
 static const struct gn_opt_enum enu_delay_filter[] = {
@@ -98,9 +98,9 @@ static const struct gn_opt_enum enu_delay_filter[] = {
     {NULL, 0, NO},
 };
 static const struct gn_opt_enum enu_delay_mech[] = {
-    {"E2E", GN_CFG_DM_E2E, YES},  {"P2P", GN_CFG_DM_P2P, YES},
+    {"E2E", GN_CFG_DM_E2E, YES},   {"P2P", GN_CFG_DM_P2P, YES},
     {"Auto", GN_CFG_DM_AUTO, YES}, {"COMMON_P2P", GN_CFG_DM_COMMON_P2P, NO},
-    {"NONE", GN_CFG_DM_NONE, NO}, {NULL, 0, NO},
+    {"NONE", GN_CFG_DM_NONE, NO},  {NULL, 0, NO},
 };
 static const struct gn_opt_enum enu_extts_polarity[] = {
     {"rising", GN_CFG_EXTTS_RISING, YES},
@@ -272,9 +272,9 @@ const struct gn_opt gn_opt_table[] = {
 	    "measure only, never adjust the clock"),
     OPT_INT("freq_est_interval", PORT, YES, "1", I_MIN, I_MAX,
 	    "log2 s of the initial frequency estimation"),
-    OPT_INT("G.8275.defaultDS.localPriority", GLOB, NO, "128", 1, UINT8_MAX,
+    OPT_INT("G.8275.defaultDS.localPriority", GLOB, YES, "128", 1, UINT8_MAX,
 	    "telecom BMCA: local priority of the clock"),
-    OPT_INT("G.8275.portDS.localPriority", PORT, NO, "128", 1, UINT8_MAX,
+    OPT_INT("G.8275.portDS.localPriority", PORT, YES, "128", 1, UINT8_MAX,
 	    "telecom BMCA: local priority of the port"),
     OPT_INT("gmCapable", GLOB, YES, "1", 0, 1,
 	    "802.1AS: may become grandmaster (0: clockClass 255)"),

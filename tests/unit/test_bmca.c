@@ -193,6 +193,60 @@ static void test_compare_different_gm_ignores_topology(void **state)
 	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
 }
 
+/* ---- G.8275.x (dataset_comparison G.8275.x, linuxptp's telecom.c) ---- */
+
+static void test_compare_telecom(void **state)
+{
+	struct gn_bmca_ds a = base_ds(), b = base_ds();
+
+	(void)state;
+	a.telecom = b.telecom = true;
+	a.local_priority = b.local_priority = 128;
+	b.gm_identity = cid(0x51, 0x01);
+
+	/* priority1 does not count: class decides over it. */
+	a.priority1 = 255;
+	b.priority1 = 0;
+	a.quality.clock_class = 6;
+	b.quality.clock_class = 7;
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
+	assert_int_equal(gn_bmca_compare(&b, &a), GN_BMCA_B_BETTER);
+
+	/* After priority2, the local priority (of the receiving port). */
+	b.quality.clock_class = 6;
+	a.local_priority = 129;
+	b.local_priority = 127;
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
+	a.priority2 = 127; /* priority2 first */
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
+	a.priority2 = 128;
+	a.local_priority = 128;
+	b.local_priority = 128;
+
+	/* Class 127 or better: fewer steps removed beat a lower grandmaster
+	 * identity (a has the lower identity, b is two steps nearer). */
+	a.steps_removed = 3;
+	b.steps_removed = 1;
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
+	/* Class above 127: identity, as 1588. */
+	a.quality.clock_class = b.quality.clock_class = 248;
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
+	/* One grandmaster: topology. */
+	b.gm_identity = a.gm_identity;
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
+
+	/* Either data set asking for it is enough (the clock's own has the
+	 * flag too), and 1588's comparison is untouched without it. */
+	b = base_ds();
+	b.gm_identity = cid(0x51, 0x01);
+	a = base_ds();
+	a.priority1 = 129; /* 1588: b better on priority1 */
+	a.quality.clock_class = 6;
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
+	a.telecom = true;
+	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
+}
+
 /* ---- figure 28: the same grandmaster ---- */
 
 /* stepsRemoved differing by 2 or more decides outright (not by topology). */
@@ -686,6 +740,7 @@ int main(void)
 	    cmocka_unit_test(test_compare_priority1_beats_class),
 	    cmocka_unit_test(test_compare_gm_identity_decides),
 	    cmocka_unit_test(test_compare_different_gm_ignores_topology),
+	    cmocka_unit_test(test_compare_telecom),
 	    cmocka_unit_test(test_topo_steps_differ_by_two),
 	    cmocka_unit_test(test_topo_b_one_step_further),
 	    cmocka_unit_test(test_topo_one_step_port_number_decides),
