@@ -89,8 +89,10 @@ static int lower_wins(unsigned int a, unsigned int b)
  * (stepsRemoved) before identity, else identity, and topology between
  * two data sets of one grandmaster.
  */
-static int compare_telecom(const struct gn_bmca_ds *a,
-			   const struct gn_bmca_ds *b)
+/* clockClass, clockAccuracy, offsetScaledLogVariance, priority2: the
+ * middle of both comparisons. */
+static int compare_quality_priority2(const struct gn_bmca_ds *a,
+				     const struct gn_bmca_ds *b)
 {
 	int diff = lower_wins(a->quality.clock_class, b->quality.clock_class);
 
@@ -102,6 +104,14 @@ static int compare_telecom(const struct gn_bmca_ds *a,
 				  b->quality.offset_scaled_log_variance);
 	if (!diff)
 		diff = lower_wins(a->priority2, b->priority2);
+	return diff;
+}
+
+static int compare_telecom(const struct gn_bmca_ds *a,
+			   const struct gn_bmca_ds *b)
+{
+	int diff = compare_quality_priority2(a, b);
+
 	if (!diff)
 		diff = lower_wins(a->local_priority, b->local_priority);
 	if (diff)
@@ -136,16 +146,7 @@ int gn_bmca_compare(const struct gn_bmca_ds *a, const struct gn_bmca_ds *b)
 
 	diff = lower_wins(a->priority1, b->priority1);
 	if (!diff)
-		diff =
-		    lower_wins(a->quality.clock_class, b->quality.clock_class);
-	if (!diff)
-		diff = lower_wins(a->quality.clock_accuracy,
-				  b->quality.clock_accuracy);
-	if (!diff)
-		diff = lower_wins(a->quality.offset_scaled_log_variance,
-				  b->quality.offset_scaled_log_variance);
-	if (!diff)
-		diff = lower_wins(a->priority2, b->priority2);
+		diff = compare_quality_priority2(a, b);
 	if (!diff)
 		diff = gn_clock_identity_cmp(&a->gm_identity, &b->gm_identity);
 

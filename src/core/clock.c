@@ -160,16 +160,17 @@ int gn_clock_init(struct gn_clock *c, const struct gn_clock_config *cfg,
 			return -EINVAL;
 		}
 		/* As ptp4l: a TC's ports all use its delay mechanism. */
-		if ((cfg->clock_type == GN_CLOCK_P2P_TC &&
-		     port_cfgs[i].delay_mechanism != GN_DM_P2P) ||
-		    (cfg->clock_type == GN_CLOCK_E2E_TC &&
-		     port_cfgs[i].delay_mechanism != GN_DM_E2E)) {
-			gn_clock_log(
-			    c, GN_LOG_ERR, "port %u: %s TC needs %s ports",
-			    i + 1,
-			    cfg->clock_type == GN_CLOCK_P2P_TC ? "P2P" : "E2E",
-			    cfg->clock_type == GN_CLOCK_P2P_TC ? "P2P" : "E2E");
-			return -EINVAL;
+		if (gn_tc_is_tc(c)) {
+			bool p2p = cfg->clock_type == GN_CLOCK_P2P_TC;
+			const char *dm = p2p ? "P2P" : "E2E";
+
+			if (port_cfgs[i].delay_mechanism !=
+			    (p2p ? GN_DM_P2P : GN_DM_E2E)) {
+				gn_clock_log(c, GN_LOG_ERR,
+					     "port %u: %s TC needs %s ports",
+					     i + 1, dm, dm);
+				return -EINVAL;
+			}
 		}
 		gn_port_init(&ports[i], c, i, &port_cfgs[i]);
 	}

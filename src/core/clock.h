@@ -424,6 +424,10 @@ int gn_port_send_pdelay_req(struct gn_port *p);
 int gn_port_send_pdelay_resp(struct gn_port *p, const struct gn_msg *req,
 			     int64_t t2_ns);
 int gn_port_send_pdelay_resp_fup(struct gn_port *p, int64_t t3_ns);
+/* Hands an encoded frame to the host (gn_env.send); 0 or its error,
+ * logged. */
+int gn_port_send_frame(struct gn_port *p, const uint8_t *frame, size_t len,
+		       bool want_ts, enum gn_dest dest);
 void gn_port_header(const struct gn_port *p, struct gn_header *h, uint8_t type,
 		    uint16_t seq);
 

@@ -534,6 +534,19 @@ struct port_rate_err {
 	double sd_ppb; /* that uncertainty */
 };
 
+/* The filtered (path or peer) delay after one more raw sample. A move of
+ * it moves every later offset: the servo hears of it. */
+static int64_t port_filter_delay(struct gn_port *p, int64_t prev_ns,
+				 bool have_prev, int64_t raw_ns)
+{
+	int64_t now_ns = gn_filter_sample(&p->delay_filter, raw_ns);
+
+	if (have_prev)
+		gn_clock_path_delay_moved(p->clock, p, now_ns - prev_ns,
+					  gn_filter_settling(&p->delay_filter));
+	return now_ns;
+}
+
 static int64_t port_rate_correction_ns(const struct gn_port *p,
 				       int64_t t3_minus_t2_ns,
 				       struct port_rate_err *e)
@@ -571,7 +584,6 @@ static void port_delay_sample(struct gn_port *p, int64_t raw,
 	struct gn_filter *f = &p->delay_filter;
 	bool empty = f->count == 0 && f->n == 0;
 	double held = p->delay_rate_err_ns;
-	int64_t old;
 
 	if (!empty &&
 	    e->sd_ppb * GN_DELAY_RESTART_GAIN < p->delay_rate_sd_ppb &&
@@ -588,11 +600,8 @@ static void port_delay_sample(struct gn_port *p, int64_t raw,
 		p->delay_rate_err_ns = e->err_ns;
 	if (empty || e->sd_ppb > p->delay_rate_sd_ppb)
 		p->delay_rate_sd_ppb = e->sd_ppb;
-	old = p->path_delay_ns;
-	p->path_delay_ns = gn_filter_sample(f, raw);
-	if (p->have_path_delay)
-		gn_clock_path_delay_moved(p->clock, p, p->path_delay_ns - old,
-					  gn_filter_settling(f));
+	p->path_delay_ns =
+	    port_filter_delay(p, p->path_delay_ns, p->have_path_delay, raw);
 	p->have_path_delay = true;
 }
 
@@ -658,11 +667,11 @@ static void port_auto_switch_to_p2p(struct gn_port *p)
 	gn_clock_log(p->clock, GN_LOG_INFO,
 		     "port %u (%s): peer detected, switch to P2P", p->index + 1,
 		     p->cfg.name);
-	p->cfg.delay_mechanism = GN_DM_P2P;
+	/* Drop the end-to-end exchange (while still E2E, so that the path
+	 * delay goes with it), then start the peer's. */
+	port_clear_slave_state(p);
 	port_timer_cancel(p, GN_TMR_DELAY_REQ);
-	p->delay_req_pending = false;
-	memset(p->dreq, 0, sizeof(p->dreq));
-	p->have_path_delay = false;
+	p->cfg.delay_mechanism = GN_DM_P2P;
 	port_reset_p2p(p);
 	port_timer_arm(p, GN_TMR_PDELAY_REQ, 0);
 }
@@ -704,15 +713,8 @@ static void port_peer_delay(struct gn_port *p, int64_t t3_ns, int64_t corr_ns)
 	s.asymmetry_ns = p->cfg.delay_asymmetry_ns;
 	if (gn_tt_p2p_delay(&s, &raw) < 0)
 		return;
-	{
-		int64_t old = p->peer_delay_ns;
-
-		p->peer_delay_ns = gn_filter_sample(&p->delay_filter, raw);
-		if (p->have_peer_delay)
-			gn_clock_path_delay_moved(
-			    p->clock, p, p->peer_delay_ns - old,
-			    gn_filter_settling(&p->delay_filter));
-	}
+	p->peer_delay_ns =
+	    port_filter_delay(p, p->peer_delay_ns, p->have_peer_delay, raw);
 	p->have_peer_delay = true;
 	p->ds.peer_mean_path_delay_ns = p->peer_delay_ns;
 	p->pdelay_lost = 0;

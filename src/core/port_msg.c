@@ -37,12 +37,35 @@ void gn_port_header(const struct gn_port *p, struct gn_header *h, uint8_t type,
 	}
 }
 
+int gn_port_send_frame(struct gn_port *p, const uint8_t *frame, size_t len,
+		       bool want_ts, enum gn_dest dest)
+{
+	const struct gn_env *env = p->clock->env;
+	uint8_t type = frame[0] & 0xF;
+	struct gn_tx_meta meta;
+	int err;
+
+	memset(&meta, 0, sizeof(meta));
+	meta.msg_type = type;
+	meta.sequence_id = gn_get16(frame + GN_HDR_OFF_SEQUENCE_ID);
+	meta.event = gn_msg_is_event(type);
+	meta.want_tx_ts = want_ts;
+	meta.dest = dest;
+	if (!env->send)
+		return -ENOSYS;
+	err = env->send(env->ctx, p->index, frame, len, &meta);
+	if (err < 0)
+		gn_clock_log(p->clock, GN_LOG_ERR,
+			     "port %u (%s): failed to send %s: error %d",
+			     p->index + 1, p->cfg.name, gn_msg_type_str(type),
+			     err);
+	return err < 0 ? err : 0;
+}
+
 static int port_send(struct gn_port *p, struct gn_msg *m, bool want_ts,
 		     enum gn_dest dest)
 {
-	const struct gn_env *env = p->clock->env;
 	uint8_t buf[GN_MAX_MSG_LEN];
-	struct gn_tx_meta meta;
 	int len, err;
 
 	len = gn_msg_serialize(m, buf, sizeof(buf));
@@ -53,24 +76,13 @@ static int port_send(struct gn_port *p, struct gn_msg *m, bool want_ts,
 			     gn_wire_strerror((enum gn_wire_error) - len));
 		return -EINVAL;
 	}
-	memset(&meta, 0, sizeof(meta));
-	meta.msg_type = m->h.type;
-	meta.sequence_id = m->h.sequence_id;
-	meta.event = gn_msg_is_event(m->h.type);
-	meta.want_tx_ts = want_ts;
-	meta.dest = dest;
-	if (!env->send)
-		return -ENOSYS;
+	/* A TC's port tells its own stamps from those of forwarded frames
+	 * by the order they were sent in. */
 	if (want_ts)
 		gn_tc_note_own_tx(p, m->h.type, m->h.sequence_id);
-	err = env->send(env->ctx, p->index, buf, (size_t)len, &meta);
-	if (err < 0) {
-		gn_clock_log(p->clock, GN_LOG_ERR,
-			     "port %u (%s): failed to send %s: error %d",
-			     p->index + 1, p->cfg.name,
-			     gn_msg_type_str(m->h.type), err);
+	err = gn_port_send_frame(p, buf, (size_t)len, want_ts, dest);
+	if (err < 0)
 		return err;
-	}
 	p->stats.tx[m->h.type & 0xF]++;
 	return 0;
 }

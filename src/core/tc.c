@@ -21,14 +21,14 @@
  * clock and a full table evicts its oldest entry.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "clock.h"
 
-#define TC_OFF_FLAGS	  6
-#define TC_OFF_CORRECTION 8
-#define TC_OFF_STEPS	  61 /* Announce stepsRemoved */
-#define TC_FOLLOW_UP_LEN  44
+#define TC_OFF_STEPS	 61 /* Announce stepsRemoved */
+#define TC_FOLLOW_UP_LEN 44
+#define TC_CONTROL_FUP	 2 /* controlField of Follow_Up */
 
 bool gn_tc_is_tc(const struct gn_clock *c)
 {
@@ -136,6 +136,8 @@ static struct gn_tc_entry *tc_alloc(struct gn_port *p, uint8_t kind,
 	return e;
 }
 
+#define TC_ANY_INGRESS UINT_MAX
+
 static struct gn_tc_entry *tc_find(struct gn_port *p, uint8_t kind,
 				   unsigned ingress, uint8_t domain,
 				   uint16_t seq,
@@ -146,7 +148,8 @@ static struct gn_tc_entry *tc_find(struct gn_port *p, uint8_t kind,
 	for (i = 0; i < GN_TC_ENTRIES; i++) {
 		struct gn_tc_entry *e = &p->tc.e[i];
 
-		if (e->kind == kind && e->ingress == ingress &&
+		if (e->kind == kind &&
+		    (ingress == TC_ANY_INGRESS || e->ingress == ingress) &&
 		    e->domain == domain && e->seq == seq &&
 		    gn_port_identity_eq(&e->source, source))
 			return e;
@@ -169,7 +172,7 @@ void gn_tc_port_flush(struct gn_port *p)
  * value is 1588's "too big to represent", which stays as it is. */
 static void tc_add_correction(uint8_t *frame, int64_t add_ns)
 {
-	int64_t corr = (int64_t)gn_get64(frame + TC_OFF_CORRECTION);
+	int64_t corr = (int64_t)gn_get64(frame + GN_HDR_OFF_CORRECTION);
 	int64_t add = gn_ns_to_ti(add_ns);
 
 	if (corr == GN_TI_MAX)
@@ -180,34 +183,17 @@ static void tc_add_correction(uint8_t *frame, int64_t add_ns)
 		corr = INT64_MIN + 1;
 	else
 		corr += add;
-	gn_put64(frame + TC_OFF_CORRECTION, (uint64_t)corr);
+	gn_put64(frame + GN_HDR_OFF_CORRECTION, (uint64_t)corr);
 }
 
 static int tc_send(struct gn_port *p, const uint8_t *frame, size_t len,
-		   bool event)
+		   bool want_ts)
 {
-	const struct gn_env *env = p->clock->env;
-	uint8_t type = frame[0] & 0xF;
-	struct gn_tx_meta meta;
-	int err;
+	int err = gn_port_send_frame(p, frame, len, want_ts, GN_DEST_MULTICAST);
 
-	memset(&meta, 0, sizeof(meta));
-	meta.msg_type = type;
-	meta.sequence_id = gn_get16(frame + 30);
-	meta.event = gn_msg_is_event(type);
-	meta.want_tx_ts = event;
-	meta.dest = GN_DEST_MULTICAST;
-	if (!env->send)
-		return -ENOSYS;
-	err = env->send(env->ctx, p->index, frame, len, &meta);
-	if (err < 0) {
-		gn_clock_log(p->clock, GN_LOG_ERR,
-			     "port %u (%s): tc failed to forward %s: error %d",
-			     p->index + 1, p->cfg.name, gn_msg_type_str(type),
-			     err);
+	if (err < 0)
 		return err;
-	}
-	p->tc.stats.forwarded[type]++;
+	p->tc.stats.forwarded[frame[0] & 0xF]++;
 	return 0;
 }
 
@@ -285,11 +271,11 @@ static void tc_make_follow_up(const uint8_t *sync, uint8_t *fup)
 {
 	memcpy(fup, sync, TC_FOLLOW_UP_LEN);
 	fup[0] = (uint8_t)((sync[0] & 0xF0) | GN_MSG_FOLLOW_UP);
-	gn_put16(fup + 2, TC_FOLLOW_UP_LEN);
-	gn_put16(fup + TC_OFF_FLAGS, 0);
-	gn_put64(fup + TC_OFF_CORRECTION, 0);
-	gn_put32(fup + 16, 0);
-	fup[32] = 2; /* controlField of Follow_Up */
+	gn_put16(fup + GN_HDR_OFF_LENGTH, TC_FOLLOW_UP_LEN);
+	gn_put16(fup + GN_HDR_OFF_FLAGS, 0);
+	gn_put64(fup + GN_HDR_OFF_CORRECTION, 0);
+	gn_put32(fup + GN_HDR_OFF_TYPE_SPECIFIC, 0);
+	fup[GN_HDR_OFF_CONTROL] = TC_CONTROL_FUP;
 }
 
 static void tc_fwd_sync(struct gn_port *q, const struct gn_msg *m,
@@ -307,7 +293,7 @@ static void tc_fwd_sync(struct gn_port *q, const struct gn_msg *m,
 	}
 	memcpy(out, buf, len);
 	if (one_step)
-		out[TC_OFF_FLAGS] |= (uint8_t)(GN_FLAG_TWO_STEP >> 8);
+		out[GN_HDR_OFF_FLAGS] |= (uint8_t)(GN_FLAG_TWO_STEP >> 8);
 	for (i = 0; i < c->nports; i++) {
 		struct gn_port *p = &c->ports[i];
 		struct gn_tc_entry *e;
@@ -378,18 +364,13 @@ static void tc_fwd_delay_resp(struct gn_port *q, const struct gn_msg *m,
 {
 	struct gn_clock *c = q->clock;
 	uint8_t out[GN_MAX_MSG_LEN];
-	struct gn_tc_entry *e = NULL;
+	struct gn_tc_entry *e;
 	struct gn_port *p;
-	unsigned i;
 
-	for (i = 0; i < GN_TC_ENTRIES && !e; i++) {
-		struct gn_tc_entry *x = &q->tc.e[i];
-
-		if (x->kind == GN_TC_DELAY_REQ && x->have_residence &&
-		    x->domain == m->h.domain && x->seq == m->h.sequence_id &&
-		    gn_port_identity_eq(&x->source, &m->body.resp.port))
-			e = x;
-	}
+	e = tc_find(q, GN_TC_DELAY_REQ, TC_ANY_INGRESS, m->h.domain,
+		    m->h.sequence_id, &m->body.resp.port);
+	if (e && !e->have_residence)
+		e = NULL; /* its request's stamp is not back yet */
 	if (!e || tc_entry_stale(e, now_ns)) {
 		q->tc.stats.unmatched++;
 		if (e)

@@ -29,6 +29,15 @@ enum gn_msg_type {
 #define GN_MAX_MSG_LEN 1500
 #define GN_MSG_MAX_TLVS 16
 
+/* Offsets of the header fields a frame is edited at in place (a
+ * transparent clock's corrections, gn_port_send_frame's metadata). */
+#define GN_HDR_OFF_LENGTH	 2
+#define GN_HDR_OFF_FLAGS	 6
+#define GN_HDR_OFF_CORRECTION	 8
+#define GN_HDR_OFF_TYPE_SPECIFIC 16
+#define GN_HDR_OFF_SEQUENCE_ID	 30
+#define GN_HDR_OFF_CONTROL	 32
+
 /* flagField, as a 16-bit value: octet 6 in the high byte. */
 #define GN_FLAG_ALTERNATE_MASTER (1u << 8)
 #define GN_FLAG_TWO_STEP (1u << 9)
