@@ -200,7 +200,6 @@ static void ladder_break(struct gn_servo_kalman *kf)
 	kf->early_nis_n = 0;
 	kf->early_corr = 0.0;
 	kf->early_u = 0.0;
-	memset(&kf->early_shape, 0, sizeof(kf->early_shape));
 	kf->early_d = 0.0;
 	kf->early_d2 = 0.0;
 	kf->early_dd = 0.0;
@@ -515,14 +514,18 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 			hi[i] = out[i];
 }
 
+static void scale3(double *a, double *b, double *c, double g)
+{
+	*a *= g;
+	*b *= g;
+	*c *= g;
+}
+
 /* A covariance built on an R that turned out g times too small. */
 static void rescale_cov(double *c00, double *c01, double *c11, double g)
 {
-	if (!(g > KF_R_RESCALE))
-		return;
-	*c00 *= g;
-	*c01 *= g;
-	*c11 *= g;
+	if (g > KF_R_RESCALE)
+		scale3(c00, c01, c11, g);
 }
 
 static void update_noise(struct gn_servo_kalman *kf)
@@ -555,14 +558,15 @@ static void update_noise(struct gn_servo_kalman *kf)
  * if it is much smaller than the one in use, R, the gains' process
  * noises and the covariances are scaled down by the ratio: the filter
  * keeps its dynamics, but knows how well it knows the offset. Once.
+ * d: this sample's second difference (early_phase).
  */
-static void early_noise(struct gn_servo_kalman *kf, double y, double t)
+static void early_noise(struct gn_servo_kalman *kf, double d)
 {
 	double r, g;
 
 	if (kf->early_used)
 		return;
-	level_push(&kf->early, y, t);
+	level_add_d2(&kf->early, d * d);
 	if (kf->early.n < KF_EARLY_N)
 		return;
 	kf->early_used = true;
@@ -575,9 +579,22 @@ static void early_noise(struct gn_servo_kalman *kf, double y, double t)
 	kf->r_ns2 *= g;
 	kf->q_wfm *= g;
 	kf->q_rwfm *= g;
-	kf->p00 *= g;
-	kf->p01 *= g;
-	kf->p11 *= g;
+	scale3(&kf->p00, &kf->p01, &kf->p11, g);
+}
+
+/* The warm-up's free-running phase y at t (s): its second differences,
+ * their sum of squares and of products of neighbours, for
+ * early_consistency; true with the newest in *d. */
+static bool early_phase(struct gn_servo_kalman *kf, double y, double t,
+			double *d)
+{
+	if (!level_second_diff(&kf->early, y, t, d))
+		return false;
+	kf->early_d2 += *d * *d;
+	if (kf->early_d_n++)
+		kf->early_dd += *d * kf->early_d;
+	kf->early_d = *d;
+	return true;
 }
 
 /*
@@ -587,21 +604,10 @@ static void early_noise(struct gn_servo_kalman *kf, double y, double t)
  * normalised square over KF_EARLY_NIS_N samples beyond KF_EARLY_NIS_MAX
  * (about 1 if the prior holds; 25, five deviations on average, is no
  * mere first-frequency transient) scales R and the covariances up by
- * it. Once.
+ * it, once; unless the innovations keep their sign and the phase's
+ * second differences do not alternate: then it is wander, and the
+ * process noises and covariances are scaled up instead.
  */
-/* The warm-up's free-running phase, for early_consistency. */
-static void early_shape(struct gn_servo_kalman *kf, double y, double t)
-{
-	double d;
-
-	if (!level_second_diff(&kf->early_shape, y, t, &d))
-		return;
-	kf->early_d2 += d * d;
-	if (kf->early_d_n++)
-		kf->early_dd += d * kf->early_d;
-	kf->early_d = d;
-}
-
 static void early_consistency(struct gn_servo_kalman *kf, double nis, double u)
 {
 	double g;
@@ -629,12 +635,8 @@ static void early_consistency(struct gn_servo_kalman *kf, double nis, double u)
 		kf->q_rwfm *= g;
 		kf->q_wfm_hi *= g;
 		kf->q_rwfm_hi *= g;
-		kf->p00 *= g;
-		kf->p01 *= g;
-		kf->p11 *= g;
-		kf->e00 *= g;
-		kf->e01 *= g;
-		kf->e11 *= g;
+		scale3(&kf->p00, &kf->p01, &kf->p11, g);
+		scale3(&kf->e00, &kf->e01, &kf->e11, g);
 		return;
 	}
 	kf->r_ns2 *= g;
@@ -851,7 +853,8 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			      enum gn_servo_state *state)
 {
 	struct gn_servo_kalman *kf = &s->u.kf;
-	double z = (double)offset_ns, r, dt, innov, nis, nis_raw;
+	double z = (double)offset_ns, r, dt, innov, nis, nis_raw, d = 0.0;
+	bool have_d = false;
 
 	if (kf->count == 0) {
 		restart_at(kf, z, local_ns);
@@ -911,8 +914,9 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 		}
 	}
 	if (!kf->ladder_live)
-		early_shape(kf, z - kf->servo_phase_ns,
-			    (double)(local_ns - kf->epoch_ns) * 1e-9);
+		have_d =
+		    early_phase(kf, z - kf->servo_phase_ns,
+				(double)(local_ns - kf->epoch_ns) * 1e-9, &d);
 	if (!kf->ladder_live && kf->count >= 2)
 		early_consistency(kf, nis_raw, innov / sqrt(kf->p00 + r));
 	kf->innov_ns = innov;
@@ -932,9 +936,8 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 		ladder_add(kf, z - kf->servo_phase_ns,
 			   (double)(local_ns - kf->epoch_ns) * 1e-9);
 		update_noise(kf);
-	} else {
-		early_noise(kf, z - kf->servo_phase_ns,
-			    (double)(local_ns - kf->epoch_ns) * 1e-9);
+	} else if (have_d) {
+		early_noise(kf, d);
 	}
 
 	*state = GN_SERVO_LOCKED;

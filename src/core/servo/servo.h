@@ -141,7 +141,6 @@ struct gn_servo_kalman {
 	/* Second differences of the free-running phase in the warm-up: sum
 	 * of squares and of products of neighbours (white phase noise
 	 * gives -4/6 of a square per product, frequency wander about 0). */
-	struct gn_kalman_level early_shape;
 	double early_d, early_d2, early_dd;
 	unsigned early_d_n;
 };
