@@ -367,6 +367,55 @@ it_vclock() {
 		awk -v a="$from" -v b="$to" '$1 >= a && $1 <= b'
 }
 
+# it_vclock_slave T0 SETTLE_S WINDOW_S LIMIT_NS NAME...: the true-error
+# assertion of a gnomond slave (daemon "slave", clock_target virtual,
+# summary_interval 0) whose master shares this machine's clock: it
+# reaches SLAVE within 45 s; in the WINDOW_S seconds from SETTLE_S after
+# that it logs at least WINDOW_S - 2 "vclock offset" lines, every one
+# under LIMIT_NS; it never leaves SLAVE; the daemons NAME... stay alive.
+# T0: it_monotonic at the slave's start, for logs without a first line.
+# Sets IT_WIN_RMS, IT_WIN_MAX (ns) and IT_SLAVE_AT (s after the start).
+it_vclock_slave() {
+	local t0=$1 settle=$2 window=$3 limit=$4 slog tstart tslave tfrom tend
+	local cnt rms max mean
+	shift 4
+	slog=$(it_logf slave)
+	it_must_wait_line slave "UNCALIBRATED to SLAVE on" 45 \
+		"UNCALIBRATED to SLAVE"
+	tslave=$(it_first_time "$slog" "UNCALIBRATED to SLAVE on")
+	tstart=$(head -n 1 "$slog" | sed -n 's/^[^[]*\[\([0-9.]*\)\].*/\1/p')
+	[ -n "$tstart" ] || tstart=$t0
+	_rel() { awk -v a="$1" -v b="$tstart" 'BEGIN { printf "%.1f", a - b }'; }
+	IT_SLAVE_AT=$(_rel "$tslave")
+	it_log "slave reached SLAVE at +$IT_SLAVE_AT s"
+
+	tfrom=$(awk -v a="$tslave" -v s="$settle" 'BEGIN { printf "%.3f", a + s }')
+	tend=$(awk -v a="$tfrom" -v w="$window" 'BEGIN { printf "%.3f", a + w }')
+	it_wait_line_after "$slog" "vclock offset from CLOCK_REALTIME" "$tend" \
+		$((settle + window + 10)) || {
+		it_expect_alive "$@"
+		it_die "no vclock line at or after +$(_rel "$tend") s"
+	}
+	it_expect_alive "$@"
+
+	# The whole series for the record, then the assertion window.
+	it_log "true error of the slave's virtual clock (s since start, ns):"
+	it_vclock "$slog" |
+		awk -v a="$tstart" '{ printf "  %6.1f %12d\n", $1 - a, $2 }'
+	read -r cnt rms max mean < <(it_vclock "$slog" "$tfrom" "$tend" | it_stats)
+	it_log "window +$(_rel "$tfrom") .. +$(_rel "$tend") s: $cnt samples, rms $rms ns, max |error| $max ns, mean $mean ns"
+	[ "$cnt" -ge $((window - 2)) ] ||
+		it_die "only $cnt vclock lines in $window s (summary_interval 0: one a second)"
+	[ "$max" -lt "$limit" ] ||
+		it_die "true error up to $max ns in the window (limit $limit ns)"
+	# Once SLAVE, the port must stay SLAVE.
+	if grep -Eq 'port 1 .*: SLAVE to ' "$slog"; then
+		it_die "slave left SLAVE: $(grep -E 'port 1 .*: SLAVE to ' "$slog" | head -n 1)"
+	fi
+	IT_WIN_RMS=$rms
+	IT_WIN_MAX=$max
+}
+
 # it_master_offsets FILE [FROM_S [TO_S]]: "time offset_ns" of every
 # "master offset N s<k> freq ..." line.
 it_master_offsets() {
