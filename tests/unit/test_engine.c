@@ -1180,6 +1180,14 @@ static void test_management(void **state)
 		mgmt_req(c, GN_MGMT_COMMAND, GN_MGMT_INITIALIZE, 0, NULL, 0,
 			 false, &r);
 		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+		/* The path trace is sent and followed but not readable
+		 * through management (docs/configuration.md), as in ptp4l. */
+		mgmt_req(c, GN_MGMT_GET, GN_MGMT_PATH_TRACE_LIST, 0, NULL, 0,
+			 false, &r);
+		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
+		mgmt_req(c, GN_MGMT_GET, GN_MGMT_PATH_TRACE_ENABLE, 0, NULL, 0,
+			 false, &r);
+		assert_int_equal(reply_error(&r, 0), GN_MGMT_ERR_NOT_SUPPORTED);
 	}
 
 	/* COMMAND DISABLE_PORT on port 2, acknowledged; then enable. */
