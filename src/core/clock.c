@@ -352,6 +352,9 @@ static void clock_update_slave(struct gn_clock *c,
 
 static void clock_reset_sync(struct gn_clock *c)
 {
+	c->steer_ns = 0.0;
+	c->steer_t_ns = 0;
+	c->steer_epoch++;
 	gn_servo_reset(&c->servo);
 	c->servo_state = GN_SERVO_UNLOCKED;
 	c->have_offset = false;
@@ -608,6 +611,12 @@ void gn_clock_update_leap_status(struct gn_clock *c)
 	clock_update_grandmaster(c);
 }
 
+double gn_clock_steer_phase(const struct gn_clock *c, int64_t t_ns)
+{
+	return c->steer_ns +
+	       c->steer_ppb * 1e-9 * (double)(t_ns - c->steer_t_ns);
+}
+
 void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 			  int64_t offset_ns, int64_t ingress_ns,
 			  int64_t path_delay_ns)
@@ -642,6 +651,11 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 		state = GN_SERVO_UNLOCKED;
 		adj = c->freq_ppb;
 	} else {
+		/* Since a restart the phase counts from the first sample. */
+		c->steer_ns = c->steer_t_ns
+				  ? gn_clock_steer_phase(c, ingress_ns)
+				  : 0.0;
+		c->steer_t_ns = ingress_ns;
 		adj = gn_servo_sample(&c->servo, offset_ns, ingress_ns, 1.0,
 				      &state);
 		switch (state) {
@@ -653,6 +667,9 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 			if (c->env->clock_adjfreq)
 				c->env->clock_adjfreq(c->env->ctx, adj);
 			c->freq_ppb = adj;
+			c->steer_ns -= (double)offset_ns;
+			c->steer_t_ns -= offset_ns;
+			c->steer_ppb = adj;
 			clock_invalidate_exchanges(c);
 			break;
 		case GN_SERVO_LOCKED:
@@ -660,6 +677,7 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 			if (c->env->clock_adjfreq)
 				c->env->clock_adjfreq(c->env->ctx, adj);
 			c->freq_ppb = adj;
+			c->steer_ppb = adj;
 			break;
 		}
 	}

@@ -18,6 +18,7 @@
 
 #include "bmca.h"
 #include "dataset.h"
+#include "envelope.h"
 #include "env.h"
 #include "fsm.h"
 #include "servo/servo.h"
@@ -195,6 +196,15 @@ struct gn_port {
 	double delay_rate_sd_ppb;
 	int64_t path_delay_ns; /* filtered mean path delay */
 	bool have_path_delay;
+	/* Packet selection (port_env.c): lower envelopes of the two
+	 * one-way delays, steering removed. */
+	struct gn_envelope env_ms, env_sm;
+	unsigned env_epoch; /* the clock's steer_epoch they belong to */
+	bool env_on;	    /* offsets come from the envelopes */
+	bool env_chosen;    /* they were better than the servo since the
+			     * last reset (the servo's own figure is
+			     * theirs while they are on) */
+	double env_sd_ns;   /* and their error, one deviation */
 
 	/* P2P: our request and the responses. */
 	bool pdelay_req_pending;
@@ -267,6 +277,14 @@ struct gn_clock {
 	struct gn_servo servo;
 	enum gn_servo_state servo_state;
 	double freq_ppb; /* current frequency adjustment of the clock */
+	/* The phase (ns) the servo's steering has put into the clock, as
+	 * of local time steer_t_ns, growing at the adjustment it applied
+	 * (steer_ppb). A port's packet selection subtracts it to see the
+	 * free-running oscillator; steer_epoch counts servo restarts,
+	 * across which phases do not compare. */
+	double steer_ns, steer_ppb;
+	int64_t steer_t_ns;
+	unsigned steer_epoch;
 	int64_t last_offset_ns;
 	int64_t last_ingress_ns;
 	bool have_offset;
@@ -361,6 +379,9 @@ void gn_clock_log(const struct gn_clock *c, enum gn_log_level level,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void gn_clock_request_state_decision(struct gn_clock *c);
 void gn_clock_run_state_decision(struct gn_clock *c);
+/* The phase the servo's steering put into the clock by local time t_ns
+ * (ns, since its last restart; see steer_ns). */
+double gn_clock_steer_phase(const struct gn_clock *c, int64_t t_ns);
 /* A new offset measurement on the slave port: runs the servo. */
 void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 			  int64_t offset_ns, int64_t ingress_ns,
@@ -424,6 +445,18 @@ int gn_port_send_pdelay_req(struct gn_port *p);
 int gn_port_send_pdelay_resp(struct gn_port *p, const struct gn_msg *req,
 			     int64_t t2_ns);
 int gn_port_send_pdelay_resp_fup(struct gn_port *p, int64_t t3_ns);
+/* port_env.c: packet selection on an E2E slave port. Forget the
+ * envelopes; add a Delay_Resp's (t3, t4, correction); add a Sync and,
+ * when selection is on, give the offset it makes (true). */
+void gn_port_env_reset(struct gn_port *p);
+void gn_port_env_delay(struct gn_port *p, int64_t t3_ns, int64_t t4_ns,
+		       int64_t corr_ns);
+bool gn_port_env_offset(struct gn_port *p, int64_t t1c_ns, int64_t t2_ns,
+			int64_t *offset_ns);
+/* The error (one deviation, ns) the port's offsets carry that the servo
+ * cannot see: the envelopes' while packet selection is on, else the
+ * delay filter's standard error (-1 before it has two samples). */
+double gn_port_delay_stderr(const struct gn_port *p);
 /* Hands an encoded frame to the host (gn_env.send); 0 or its error,
  * logged. */
 int gn_port_send_frame(struct gn_port *p, const uint8_t *frame, size_t len,

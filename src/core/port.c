@@ -162,6 +162,7 @@ static void port_clear_slave_state(struct gn_port *p)
 		p->have_path_delay = false;
 		gn_filter_reset(&p->delay_filter);
 	}
+	gn_port_env_reset(p);
 }
 
 static void port_cancel_all(struct gn_port *p)
@@ -402,7 +403,8 @@ static void port_offset_sample(struct gn_port *p, int64_t t1_ns, int64_t t2_ns,
 			return;
 		delay = p->path_delay_ns;
 	}
-	if (gn_tt_offset(t1_ns, t2_ns, corr_ns, delay,
+	if (!gn_port_env_offset(p, t1c, t2_ns, &offset) &&
+	    gn_tt_offset(t1_ns, t2_ns, corr_ns, delay,
 			 p->cfg.delay_asymmetry_ns, &offset) < 0)
 		return;
 	gn_clock_synchronize(p->clock, p, offset, t2_ns, delay);
@@ -541,7 +543,7 @@ static int64_t port_filter_delay(struct gn_port *p, int64_t prev_ns,
 {
 	int64_t now_ns = gn_filter_sample(&p->delay_filter, raw_ns);
 
-	if (have_prev)
+	if (have_prev && !p->env_on)
 		gn_clock_path_delay_moved(p->clock, p, now_ns - prev_ns,
 					  gn_filter_settling(&p->delay_filter));
 	return now_ns;
@@ -655,6 +657,7 @@ static void port_process_delay_resp(struct gn_port *p, const struct gn_msg *m)
 		return;
 	raw += port_rate_correction_ns(p, s.t3_ns - s.t2_ns, &rerr);
 	port_delay_sample(p, raw, &rerr);
+	gn_port_env_delay(p, s.t3_ns, s.t4_ns, s.delay_corr_ns);
 	gn_clock_log(p->clock, GN_LOG_DEBUG,
 		     "delay   filtered %10lld   raw %10lld",
 		     (long long)p->path_delay_ns, (long long)raw);

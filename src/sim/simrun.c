@@ -119,11 +119,12 @@ static void on_notice(void *ctx, struct sim_node *n, const struct gn_notice *no)
 	if (gn_servo_estimate(&n->clock.servo, &e) < 0 ||
 	    e.local_ns != n->clock.last_ingress_ns || !(e.offset_sd_ns > 0.0))
 		return;
-	/* The servo cannot see the error of the path delay the offsets
-	 * were computed with: the bound adds the delay filter's. */
+	/* The servo cannot see the error of the path delay (or of packet
+	 * selection's envelopes) the offsets were computed with: the bound
+	 * adds it. */
 	sd = e.offset_sd_ns;
 	dse = no->port < (unsigned)n->nports
-		  ? gn_filter_stderr(&n->ports[no->port].delay_filter)
+		  ? gn_port_delay_stderr(&n->ports[no->port])
 		  : -1.0;
 	if (dse > 0.0)
 		sd = sqrt(sd * sd + dse * dse);

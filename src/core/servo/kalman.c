@@ -991,6 +991,7 @@ int gn_servo_kalman_estimate(const struct gn_servo *s,
 	e->freq_ppb = kf_rate(kf->f_ppb, kf->u_ppb);
 	e->freq_sd_ppb = sqrt(kf->e11);
 	e->freq_sd_fit_ppb = sqrt(kf->p11);
+	e->offset_sd_fit_ns = sqrt(kf->p00);
 	e->noise_ns = sqrt(kf->r_ns2);
 	return 0;
 }

@@ -157,6 +157,7 @@ struct gn_servo_estimate {
 	 * gains use (Kalman; freq_sd_ppb is the pessimistic one): a best
 	 * guess, for decisions rather than bounds. */
 	double freq_sd_fit_ppb;
+	double offset_sd_fit_ns; /* the offset's, likewise */
 	double noise_ns; /* measurement noise (standard deviation) */
 };
 
