@@ -45,8 +45,11 @@
 #include "clock.h"
 
 #define GN_ENV_MIN_POINTS 16
-#define GN_ENV_ON_NS	  1000.0 /* mean excess that turns it on */
-#define GN_ENV_OFF_NS	  500.0	 /* and off again */
+/* Mean excess that turns it on, and off again. Below a few us (software
+ * stamps' own latency noise, 1 us of queueing) the floor is too soft
+ * for 64 packets to beat the servo: the matrix lost up to 2.7x there. */
+#define GN_ENV_ON_NS  5000.0
+#define GN_ENV_OFF_NS 2500.0
 /* The halves' envelopes disagree at their meeting point by about 5.4
  * excesses over the count of a half, from queueing alone (exponential
  * delays); three times that is a bend. */
