@@ -47,6 +47,7 @@ void gn_clock_config_default(struct gn_clock_config *cc)
 	cc->quality.offset_scaled_log_variance = 0xFFFF;
 	cc->two_step = true;
 	cc->max_steps_removed = 255;
+	cc->freq_est_interval = 1;
 	cc->clock_class_threshold = 248;
 	cc->local_priority = 128;
 	cc->utc_offset = 37;
@@ -350,14 +351,20 @@ static void clock_update_slave(struct gn_clock *c,
 			     c->tpds.current_utc_offset);
 }
 
+/* A new master, or the clock jumped: the servo and a free-running
+ * TC's rate ratio start over. */
 static void clock_reset_sync(struct gn_clock *c)
 {
+	unsigned i;
+
 	c->steer_ns = 0.0;
 	c->steer_t_ns = 0;
 	c->steer_epoch++;
 	gn_servo_reset(&c->servo);
 	c->servo_state = GN_SERVO_UNLOCKED;
 	c->have_offset = false;
+	for (i = 0; i < c->nports; i++)
+		gn_tc_rate_reset(&c->ports[i]);
 }
 
 int gn_clock_offset_rate(const struct gn_clock *c, double *rate_ppb,
@@ -527,6 +534,7 @@ static void clock_invalidate_exchanges(struct gn_clock *c)
 		p->have_last_sync = false;
 		memset(p->dreq, 0, sizeof(p->dreq));
 		p->have_nrr_point = false;
+		gn_tc_rate_reset(p);
 		/* Samples taken before the step carry the old frequency
 		 * error; start the filter afresh but keep the last value
 		 * until a new measurement arrives. */

@@ -86,6 +86,10 @@ struct gn_clock_config {
 	bool two_step;
 	bool slave_only;
 	bool free_running;
+	/* freq_est_interval (log2 s): how long a free-running clock
+	 * measures its rate against the master's (a free-running TC scales
+	 * residence times by it, tc.c). */
+	int freq_est_interval;
 	/* clock_type: an ordinary/boundary clock or a transparent clock,
 	 * which forwards between its ports (tc.c) and originates no
 	 * Announce or Sync. */

@@ -95,6 +95,7 @@ void gn_port_init(struct gn_port *p, struct gn_clock *c, unsigned index,
 	 * PORT_DATA_SET says 2); the minor goes in each header. */
 	p->ds.version_number = 2;
 	p->neighbor_rate_ratio = 1.0;
+	gn_tc_rate_reset(p);
 	gn_foreign_init(&p->foreign, &p->ds.identity, c->cfg.max_steps_removed);
 	p->foreign.clock_class_threshold = c->cfg.clock_class_threshold;
 	p->foreign.local_priority = cfg->local_priority;
@@ -158,6 +159,7 @@ static void port_clear_slave_state(struct gn_port *p)
 	p->have_last_sync = false;
 	p->delay_req_pending = false;
 	memset(p->dreq, 0, sizeof(p->dreq));
+	gn_tc_rate_reset(p);
 	if (!port_uses_p2p(p)) {
 		p->have_path_delay = false;
 		gn_filter_reset(&p->delay_filter);
@@ -393,6 +395,7 @@ static void port_offset_sample(struct gn_port *p, int64_t t1_ns, int64_t t2_ns,
 	p->last_t1c_ns = t1c;
 	p->last_t2_ns = t2_ns;
 	p->have_last_sync = true;
+	gn_tc_sync_received(p, &p->clock->pds.parent_port, t1c, t2_ns);
 
 	if (port_uses_p2p(p)) {
 		if (!p->have_peer_delay)

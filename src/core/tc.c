@@ -10,10 +10,47 @@
  * Sync followed by a Follow_Up generated here, so that every correction
  * this clock adds goes into a Follow_Up (no egress stamp is known when a
  * frame is handed to the host). A P2P TC adds the ingress port's peer
- * delay (and its delayAsymmetry) to the same Follow_Up. Residence is
- * taken on the TC's clock as it is: steered by the servo (free_running
- * 0) it runs at the grandmaster's rate; free running, the residence
- * carries its frequency error times the residence time.
+ * delay (and its delayAsymmetry) to the same Follow_Up.
+ *
+ * Residence goes out in the grandmaster's timescale (1588-2019 10.2.2,
+ * 11.5): what the TC's clock measured times the master/local rate
+ * ratio, gn_tc_rate_ratio().
+ *  - Steered (free_running 0): the ratio is 1. The servo moves the
+ *    clock's frequency (env clock_adjfreq on the PHC, the system clock,
+ *    the virtual clock or the simulated one) and the stamps are read
+ *    from that same clock, so they already tick at the grandmaster's
+ *    rate, up to the servo's residual: a few ppb once locked, far below
+ *    a nanosecond on any residence. linuxptp uses its servo's ratio
+ *    here, which is 1 for PI and for linreg the small rate it adds on
+ *    purpose to pull the phase in; we do not fold that pull into a
+ *    residence. Until the servo has locked, residences carry the
+ *    clock's raw frequency error.
+ *  - Free running (free_running 1, the usual TC): the port toward the
+ *    grandmaster (SLAVE or UNCALIBRATED) measures the ratio from its
+ *    parent's Syncs, as linuxptp does: elapsed originTimestamp +
+ *    correction over elapsed ingress stamp, between Syncs
+ *    2^(freq_est_interval - logSyncInterval) apart, one interval after
+ *    another. The path delay cancels (taken constant); the correction
+ *    must be in, since it holds the upstream TCs' varying residences.
+ *    Until the first interval is complete, after a new parent, a port
+ *    state change or a clock step, the ratio is unknown and 1 (the
+ *    residence carries the clock's frequency error: 100 ppm x 10 ms =
+ *    1 us). A ratio more than GN_TC_RATE_MAX_DEV from 1 is a step of
+ *    either clock, not an oscillator: it is refused (unknown again,
+ *    counted in rate_rejected). A step of the TC's clock small enough
+ *    to pass that test (under 2 ms in a 2 s interval) biases one
+ *    interval's ratio; nothing here can tell it from a frequency.
+ *  - P2P: the ingress link's peer delay is in the neighbor's time base
+ *    (tt.c scales by the neighbor rate ratio): divided by that ratio it
+ *    is in this clock's, times the master/local ratio in the
+ *    grandmaster's, the way 802.1AS relays compute their correction
+ *    (meanLinkDelay / neighborRateRatio, times rateRatio). A steered
+ *    TC still divides by the neighbor rate ratio: the neighbor may be
+ *    a free-running TC. The configured delayAsymmetry is a length in
+ *    ns and is added as it is.
+ * The scaling rounds to the nearest ns. The ratio's own error is the
+ * stamps' noise over the interval: 8 ns over 2 s is 4e-9, 0.04 ns on a
+ * 10 ms residence.
  *
  * Sans-IO: frames leave through gn_env.send, stamps come back through
  * gn_tc_tx_timestamp; the tables are fixed arrays in the host-owned
@@ -22,6 +59,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <string.h>
 
 #include "clock.h"
@@ -166,6 +204,105 @@ void gn_tc_port_flush(struct gn_port *p)
 	p->tc.own_pending = false;
 }
 
+/* ---- the master/local rate ratio of a free-running TC ---- */
+
+void gn_tc_rate_reset(struct gn_port *p)
+{
+	memset(&p->tc.rate, 0, sizeof(p->tc.rate));
+	p->tc.rate.ratio = 1.0;
+}
+
+static void tc_rate_start(struct gn_tc_rate *r,
+			  const struct gn_port_identity *source,
+			  int64_t master_ns, int64_t local_ns)
+{
+	r->have_start = true;
+	r->source = *source;
+	r->start_master_ns = master_ns;
+	r->start_local_ns = local_ns;
+	r->syncs = 0;
+}
+
+static void tc_rate_forget(struct gn_tc_rate *r)
+{
+	r->known = false;
+	r->ratio = 1.0;
+}
+
+/* Syncs per interval: 2^(freq_est_interval - logSyncInterval), at
+ * least one (linuxptp's freq_est_interval counts Syncs the same way). */
+static unsigned tc_rate_interval_syncs(const struct gn_port *p)
+{
+	long long shift = (long long)p->clock->cfg.freq_est_interval -
+			  p->ds.log_sync_interval;
+
+	if (shift <= 0)
+		return 1;
+	return 1u << (shift > 30 ? 30 : shift);
+}
+
+void gn_tc_sync_received(struct gn_port *p,
+			 const struct gn_port_identity *source,
+			 int64_t master_ns, int64_t local_ns)
+{
+	struct gn_tc_rate *r = &p->tc.rate;
+	double ratio = NAN;
+	int64_t elapsed_ns;
+
+	if (!gn_tc_is_tc(p->clock) || !p->clock->cfg.free_running ||
+	    !tc_state_slave(p->ds.state))
+		return;
+	if (!r->have_start || !gn_port_identity_eq(&r->source, source)) {
+		/* Another master: what was measured against the last one
+		 * says nothing about this one. */
+		if (r->have_start)
+			tc_rate_forget(r);
+		tc_rate_start(r, source, master_ns, local_ns);
+		return;
+	}
+	/* Ingress stamps standing still or going back: the clock was
+	 * stepped (or the stamps are broken). Start over. */
+	if (gn_sub_ns(local_ns, r->start_local_ns, &elapsed_ns) < 0 ||
+	    elapsed_ns <= 0) {
+		tc_rate_forget(r);
+		tc_rate_start(r, source, master_ns, local_ns);
+		return;
+	}
+	if (++r->syncs < tc_rate_interval_syncs(p))
+		return;
+	if (gn_tt_rate_ratio(r->start_master_ns, r->start_local_ns, master_ns,
+			     local_ns, &ratio) == 0 &&
+	    fabs(ratio - 1.0) <= GN_TC_RATE_MAX_DEV) {
+		r->ratio = ratio;
+		r->known = true;
+		gn_clock_log(p->clock, GN_LOG_DEBUG,
+			     "port %u (%s): master/local rate ratio %.9f",
+			     p->index + 1, p->cfg.name, ratio);
+	} else {
+		/* A stepped grandmaster or local clock, not an oscillator:
+		 * residence times go uncorrected until the next interval
+		 * gives a ratio that makes sense. */
+		p->tc.stats.rate_rejected++;
+		tc_rate_forget(r);
+		gn_clock_log(p->clock, GN_LOG_WARNING,
+			     "port %u (%s): master/local rate ratio %.9f "
+			     "ignored",
+			     p->index + 1, p->cfg.name, ratio);
+	}
+	tc_rate_start(r, source, master_ns, local_ns);
+}
+
+double gn_tc_rate_ratio(const struct gn_clock *c)
+{
+	const struct gn_tc_rate *r;
+
+	if (!gn_tc_is_tc(c) || !c->cfg.free_running || c->slave_port < 0 ||
+	    (unsigned)c->slave_port >= c->nports)
+		return 1.0;
+	r = &c->ports[c->slave_port].tc.rate;
+	return r->known ? r->ratio : 1.0;
+}
+
 /* ---- sending ---- */
 
 /* Adds add_ns to the correctionField of frame, saturating: the largest
@@ -198,17 +335,24 @@ static int tc_send(struct gn_port *p, const uint8_t *frame, size_t len,
 }
 
 /* What the TC adds to a Sync's Follow_Up leaving by p: the residence,
- * and for a P2P TC the delay of the link the Sync came in on. */
+ * and for a P2P TC the delay of the link the Sync came in on. That
+ * delay is measured in the neighbor's time base (tt.c): divided by the
+ * neighbor rate ratio it is in this clock's, times the master/local
+ * ratio in the grandmaster's, as the residence. */
 static int64_t tc_sync_correction_ns(const struct gn_port *p,
 				     const struct gn_tc_entry *e)
 {
 	const struct gn_clock *c = p->clock;
 	const struct gn_port *q = &c->ports[e->ingress];
-	int64_t add = e->residence_ns, link;
+	int64_t add = e->residence_ns, link = 0;
 
 	if (c->cfg.clock_type != GN_CLOCK_P2P_TC)
 		return add;
-	link = q->have_peer_delay ? q->peer_delay_ns : 0;
+	if (q->have_peer_delay &&
+	    gn_tt_scale_ns(q->peer_delay_ns,
+			   gn_tc_rate_ratio(c) / q->neighbor_rate_ratio,
+			   &link) < 0)
+		link = q->peer_delay_ns > 0 ? INT64_MAX : INT64_MIN;
 	if (gn_add_ns(link, q->cfg.delay_asymmetry_ns, &link) < 0 ||
 	    gn_add_ns(add, link, &add) < 0)
 		return add > 0 ? INT64_MAX : INT64_MIN;
@@ -524,9 +668,12 @@ bool gn_tc_tx_timestamp(struct gn_port *p, uint8_t msg_type, uint16_t seq,
 	if (!e)
 		return false;
 	e->tx_pending = false;
-	/* egressLatency: the frame crosses the reference plane later. */
+	/* egressLatency: the frame crosses the reference plane later.
+	 * The residence goes out in the grandmaster's timescale. */
 	if (gn_add_ns(tx_ts_ns, p->cfg.egress_latency_ns, &tx_ts_ns) < 0 ||
-	    gn_sub_ns(tx_ts_ns, e->ingress_ns, &residence) < 0) {
+	    gn_sub_ns(tx_ts_ns, e->ingress_ns, &residence) < 0 ||
+	    gn_tt_scale_ns(residence, gn_tc_rate_ratio(p->clock), &residence) <
+		0) {
 		p->tc.stats.dropped++;
 		tc_entry_free(e);
 		return true;

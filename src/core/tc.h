@@ -29,6 +29,9 @@
 /* An entry unused this long (on the TC's clock) is stale (linuxptp
  * prunes after one second as well). */
 #define GN_TC_LIFETIME_NS 1000000000LL
+/* A master/local rate ratio further from 1 than this is no oscillator's
+ * (a stepped clock, a restarted grandmaster): it is not used. */
+#define GN_TC_RATE_MAX_DEV 1e-3
 
 enum gn_clock_type {
 	GN_CLOCK_OC_BC = 0, /* ordinary or boundary clock */
@@ -68,6 +71,25 @@ struct gn_tc_stats {
 	uint64_t evicted;	/* entries overwritten by a full table */
 	uint64_t unmatched; /* Follow_Up / Delay_Resp / stamp with no pair */
 	uint64_t dropped;   /* malformed, no stamp, too long to hold */
+	uint64_t rate_rejected; /* rate ratios beyond GN_TC_RATE_MAX_DEV */
+};
+
+/*
+ * The master/local rate ratio a port in SLAVE or UNCALIBRATED state
+ * measures from its parent's Syncs: the elapsed grandmaster time
+ * (originTimestamp + correction) over the elapsed local time (ingress
+ * stamps) between the first and the last Sync of an interval of
+ * 2^(freq_est_interval - logSyncInterval) Syncs. The path delay is left
+ * out: it is taken to be constant over the interval.
+ */
+struct gn_tc_rate {
+	bool have_start;		/* the interval's first Sync is kept */
+	struct gn_port_identity source; /* ... and who sent it */
+	int64_t start_master_ns;	/* its origin + correction */
+	int64_t start_local_ns;		/* its ingress stamp */
+	unsigned syncs;			/* Syncs since, in this interval */
+	bool known;			/* ratio holds a usable measurement */
+	double ratio;			/* master / local; 1.0 when unknown */
 };
 
 /* Egress-side pairing state of one port of a TC. */
@@ -81,6 +103,7 @@ struct gn_tc_port {
 	uint8_t own_type;
 	uint16_t own_seq;
 	uint64_t own_order;
+	struct gn_tc_rate rate; /* on the port toward the grandmaster */
 	struct gn_tc_stats stats;
 };
 
@@ -102,5 +125,19 @@ bool gn_tc_tx_timestamp_missing(struct gn_port *p, uint8_t msg_type,
 void gn_tc_note_own_tx(struct gn_port *p, uint8_t msg_type, uint16_t seq);
 /* Forgets every pairing of port p (it left service). */
 void gn_tc_port_flush(struct gn_port *p);
+/* A Sync (with its Follow_Up, if two-step) from the parent completed on
+ * port p, in SLAVE or UNCALIBRATED state: its originTimestamp plus
+ * correction, master_ns, and its ingress stamp, local_ns. Feeds the
+ * rate ratio estimate of a TC; nothing for other clocks. */
+void gn_tc_sync_received(struct gn_port *p,
+			 const struct gn_port_identity *source,
+			 int64_t master_ns, int64_t local_ns);
+/* Forgets the rate ratio estimate of port p (its parent changed, it
+ * left SLAVE, the clock was stepped). */
+void gn_tc_rate_reset(struct gn_port *p);
+/* The factor that turns a time interval on the TC's clock into one of
+ * the grandmaster's timescale: the slave port's master/local ratio when
+ * the clock is free running and the ratio is known, else 1.0. */
+double gn_tc_rate_ratio(const struct gn_clock *c);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tt.c - time-transfer arithmetic: end-to-end mean path delay, offset from
- * master, peer-to-peer mean link delay and the neighbor rate ratio.
+ * master, peer-to-peer mean link delay, rate ratios and intervals scaled
+ * by them (a TC's residence into the grandmaster's timescale).
  *
  * Every addition and subtraction is checked and reports -ERANGE instead of
  * wrapping: the time stamps and corrections come from the wire and from
@@ -95,8 +96,7 @@ int gn_tt_offset(int64_t t1_ns, int64_t t2_ns, int64_t sync_corr_ns,
 	return 0;
 }
 
-/* interval * ratio rounded to the nearest ns; -ERANGE if it leaves int64. */
-static int scale_ns(int64_t interval_ns, double ratio, int64_t *out)
+int gn_tt_scale_ns(int64_t interval_ns, double ratio, int64_t *out)
 {
 	double v;
 
@@ -132,7 +132,8 @@ int gn_tt_p2p_delay(const struct gn_p2p_sample *s, int64_t *mean_link_delay_ns)
 
 	err = sub_ns(s->t4_ns, s->t1_ns, &round_trip);
 	if (!err)
-		err = scale_ns(round_trip, s->neighbor_rate_ratio, &scaled);
+		err =
+		    gn_tt_scale_ns(round_trip, s->neighbor_rate_ratio, &scaled);
 	if (!err)
 		err = sub_ns(s->t3_ns, s->t2_ns, &turnaround);
 	/* 11.6.4: +asymmetry on the Pdelay_Resp correction. */

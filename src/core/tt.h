@@ -70,6 +70,14 @@ int gn_tt_p2p_delay(const struct gn_p2p_sample *s, int64_t *mean_link_delay_ns);
 int gn_tt_rate_ratio(int64_t t3a_ns, int64_t t4a_ns, int64_t t3b_ns,
 		     int64_t t4b_ns, double *ratio);
 
+/*
+ * interval * ratio rounded to the nearest ns (exactly interval when the
+ * ratio is 1.0): an interval measured on one clock expressed in the
+ * time base of another. 0, or -ERANGE when the result leaves int64 or
+ * the ratio is not finite.
+ */
+int gn_tt_scale_ns(int64_t interval_ns, double ratio, int64_t *out);
+
 /* ---- Path delay filters (linuxptp delay_filter / delay_filter_length) ---- */
 
 #define GN_FILTER_MAX_LEN 64

@@ -136,6 +136,7 @@ int gn_config_clock(const struct gn_config *cfg, struct gn_clock_config *cc,
 	cc->two_step = get_i(cfg, NULL, "twoStepFlag") != 0;
 	cc->slave_only = get_i(cfg, NULL, "clientOnly") != 0;
 	cc->free_running = get_i(cfg, NULL, "free_running") != 0;
+	cc->freq_est_interval = (int)get_i(cfg, NULL, "freq_est_interval");
 	switch (get_i(cfg, NULL, "clock_type")) {
 	case GN_CFG_CLOCK_E2E_TC:
 		cc->clock_type = GN_CLOCK_E2E_TC;

@@ -271,7 +271,8 @@ const struct gn_opt gn_opt_table[] = {
     OPT_INT("free_running", GLOB, YES, "0", 0, 1,
 	    "measure only, never adjust the clock"),
     OPT_INT("freq_est_interval", PORT, YES, "1", I_MIN, I_MAX,
-	    "log2 s of the initial frequency estimation"),
+	    "log2 s over which a free-running TC measures the master's "
+	    "rate (the [global] value counts)"),
     OPT_INT("G.8275.defaultDS.localPriority", GLOB, YES, "128", 1, UINT8_MAX,
 	    "telecom BMCA: local priority of the clock"),
     OPT_INT("G.8275.portDS.localPriority", PORT, YES, "128", 1, UINT8_MAX,

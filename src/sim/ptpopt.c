@@ -114,6 +114,7 @@ INT_SETTER(set_variance,
 INT_SETTER(set_two_step, if (cc) cc->two_step = v != 0)
 INT_SETTER(set_slave_only, if (cc) cc->slave_only = v != 0)
 INT_SETTER(set_free_running, if (cc) cc->free_running = v != 0)
+INT_SETTER(set_freq_est_interval, if (cc) cc->freq_est_interval = (int)v)
 INT_SETTER(set_tc_spanning_tree, if (cc) cc->tc_spanning_tree = v != 0)
 INT_SETTER(set_max_steps_removed, if (cc) cc->max_steps_removed = (uint16_t)v)
 INT_SETTER(set_utc_offset, if (cc) cc->utc_offset = (int16_t)v)
@@ -337,6 +338,7 @@ static const struct opt opts[] = {
     {"slaveOnly", CLK, set_slave_only, 0, 1},
     {"clientOnly", CLK, set_slave_only, 0, 1},
     {"free_running", CLK, set_free_running, 0, 1},
+    {"freq_est_interval", CLK, set_freq_est_interval, -30, 30},
     {"clock_type", CLK, set_clock_type, 0, 0},
     {"tc_spanning_tree", CLK, set_tc_spanning_tree, 0, 1},
     {"maxStepsRemoved", CLK, set_max_steps_removed, 2, 255},

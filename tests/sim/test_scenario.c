@@ -121,6 +121,7 @@ static void test_ptp_options_reach_the_core(void **state)
 				    "network_transport L2\n"
 				    "[ptp special]\n"
 				    "priority1 90\n"
+				    "freq_est_interval 3\n"
 				    "step_threshold 0.0001\n"
 				    "delay_filter robust_mean\n"
 				    "delay_filter_length 32\n"
@@ -135,6 +136,7 @@ static void test_ptp_options_reach_the_core(void **state)
 	assert_int_equal(gn_simrun_build(&r, &sc, NULL, err, sizeof(err)), 0);
 	n = &r.sim.nodes[0];
 	assert_int_equal(n->clock.cfg.priority1, 90);
+	assert_int_equal(n->clock.cfg.freq_est_interval, 3);
 	assert_int_equal(n->clock.cfg.servo.type, GN_SERVO_KALMAN);
 	assert_true(n->clock.cfg.servo.step_threshold_ns == 100000);
 	/* max_frequency (900 ppm) limited by the clock's 500 ppm */
@@ -146,6 +148,7 @@ static void test_ptp_options_reach_the_core(void **state)
 	assert_true(n->pcfg[1].master_only);
 	assert_string_equal(n->pcfg[1].name, "a:2");
 	assert_int_equal(r.sim.nodes[1].clock.cfg.priority1, 128);
+	assert_int_equal(r.sim.nodes[1].clock.cfg.freq_est_interval, 1);
 	/* time_stamping follows the clock model when not given */
 	assert_true(n->clock.cfg.hw_stamping);
 	gn_simrun_free(&r);

@@ -3,7 +3,8 @@
  * test_sim.c - gnomon-sim scenarios (the .sim files here) run through the
  * scenario parser, simnet and the runner, asserting the numbers each
  * scenario implies: convergence, BMCA failover and back, a chain of 10
- * boundary clocks, transparent clocks against switches, 30 % loss, the offset
+ * boundary clocks, transparent clocks against switches, free-running TCs
+ * scaling residence by their rate ratio, 30 % loss, the offset
  * bias of an asymmetric link, a step of the grandmaster's clock, determinism of
  * the output files, the Kalman servo against PI where jitter dominates, and the
  * honesty of the servo's uncertainty.
@@ -283,6 +284,76 @@ static void test_transparent_clocks(void **state)
 	unload(x);
 }
 
+/*
+ * tc_free.sim: two free-running TCs 100 ppm fast that hold each frame
+ * 5 ms + exponential 1 ms. Their residences are scaled by the
+ * master/local rate ratio they measure; freq_est_interval 30 (never an
+ * interval complete) leaves them as measured, for comparison.
+ */
+static double slave_rms(struct run *x)
+{
+	return gn_simrun_rms(st(x, "slave"));
+}
+
+static void test_free_running_transparent_clocks(void **state)
+{
+	static const char *const p2p =
+	    "[global]\ndelay_mechanism P2P\n[ptp tc]\nclock_type P2P_TC\n";
+	static const char *const unscaled = "[ptp tc]\nfreq_est_interval 30\n";
+	char both[256];
+	struct run *x;
+	double rms_e2e, rms_p2p;
+	int i;
+
+	(void)state;
+	x = load("tc_free.sim", NULL, NULL);
+	gn_simrun_run(&x->r);
+	for (i = 1; i <= 2; i++) {
+		char name[8];
+		struct sim_node *n;
+
+		snprintf(name, sizeof(name), "tc%d", i);
+		n = sn(x, name);
+		/* No path delay of its own: it never calibrates. */
+		assert_int_equal(n->ports[0].ds.state, GN_PS_UNCALIBRATED);
+		assert_int_equal(gn_clock_slave_port(&n->clock), 0);
+		/* Its oscillator's 100 ppm, plus a little wander. */
+		assert_true(fabs(gn_tc_rate_ratio(&n->clock) * 1.0001 - 1.0) <
+			    1e-7);
+		assert_int_equal(n->ports[0].tc.stats.rate_rejected, 0);
+	}
+	/* Measured (seeds 1..6): RMS 5.1..6.1 ns, max 12..19 ns, locked
+	 * at 12..16 s. Unscaled: RMS 37..53 ns, max 93..154 ns (the
+	 * Delay_Req's residence error cancels the Sync's on average). */
+	rms_e2e = slave_rms(x);
+	assert_true(rms_e2e < 12.0);
+	assert_true(st(x, "slave")->max_abs < 40.0);
+	assert_true(st(x, "slave")->lock_ns >= 0 &&
+		    st(x, "slave")->lock_ns <= 30 * S);
+	unload(x);
+	x = load("tc_free.sim", unscaled, NULL);
+	gn_simrun_run(&x->r);
+	assert_true(gn_tc_rate_ratio(&sn(x, "tc1")->clock) == 1.0);
+	assert_true(slave_rms(x) > 3.0 * rms_e2e);
+	unload(x);
+
+	/* P2P: nothing cancels. Measured: mean -2.5..0.1 ns, RMS
+	 * 3.4..6.8 ns; unscaled the slave is 1225..1255 ns late (two TCs
+	 * at 100 ppm x ~6 ms) and never locks within 1 us. */
+	x = load("tc_free.sim", p2p, NULL);
+	gn_simrun_run(&x->r);
+	rms_p2p = slave_rms(x);
+	assert_true(rms_p2p < 12.0);
+	assert_true(fabs(gn_simrun_mean(st(x, "slave"))) < 6.0);
+	unload(x);
+	snprintf(both, sizeof(both), "%s%s", p2p, unscaled);
+	x = load("tc_free.sim", both, NULL);
+	gn_simrun_run(&x->r);
+	assert_true(gn_simrun_mean(st(x, "slave")) > 1000.0);
+	assert_true(st(x, "slave")->lock_ns < 0);
+	unload(x);
+}
+
 static void test_30_percent_loss(void **state)
 {
 	(void)state;
@@ -502,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(test_failover_and_back),
 	    cmocka_unit_test(test_chain_of_10_boundary_clocks),
 	    cmocka_unit_test(test_transparent_clocks),
+	    cmocka_unit_test(test_free_running_transparent_clocks),
 	    cmocka_unit_test(test_30_percent_loss),
 	    cmocka_unit_test(test_asymmetry_bias),
 	    cmocka_unit_test(test_master_clock_step),

@@ -1448,6 +1448,7 @@ static void test_map_values(void **state)
 				   "clockAccuracy 0x21\n"
 				   "offsetScaledLogVariance 0x4E5D\n"
 				   "free_running 1\n"
+				   "freq_est_interval -2\n"
 				   "maxStepsRemoved 16\n"
 				   "utc_offset 36\n"
 				   "timeSource 0x20\n"
@@ -1506,6 +1507,7 @@ static void test_map_values(void **state)
 	assert_true(cc.two_step);
 	assert_false(cc.slave_only);
 	assert_true(cc.free_running);
+	assert_int_equal(cc.freq_est_interval, -2);
 	assert_int_equal(cc.max_steps_removed, 16);
 	assert_int_equal(cc.utc_offset, 36);
 	assert_int_equal(cc.time_source, 0x20);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <math.h>
 
 #include "clock.h"
 
@@ -80,6 +81,12 @@ static const struct gn_clock_identity gm_id = {
 static const struct gn_clock_identity sl_id = {
     {0x22, 0x22, 0x22, 0xff, 0xfe, 0x22, 0x22, 0x22}};
 
+/* The originTimestamp build() puts in Sync, Follow_Up and Delay_Req,
+ * and the grandmaster priority1 of its Announce (whose grandmaster is
+ * the sender). */
+static int64_t origin_ns = T0 + 123456789;
+static uint8_t announce_priority1 = 100;
+
 /* A TC of NPORTS ports, all LISTENING after start. */
 static void tc_setup(enum gn_clock_type type, bool spanning_tree)
 {
@@ -89,6 +96,8 @@ static void tc_setup(enum gn_clock_type type, bool spanning_tree)
 
 	memset(&fk, 0, sizeof(fk));
 	fk.now_ns = T0;
+	origin_ns = T0 + 123456789;
+	announce_priority1 = 100;
 	gn_clock_config_default(&cc);
 	memset(&cc.identity, 0xAA, sizeof(cc.identity));
 	cc.clock_type = type;
@@ -127,8 +136,8 @@ static size_t build(uint8_t type, uint16_t seq,
 	case GN_MSG_SYNC:
 	case GN_MSG_FOLLOW_UP:
 	case GN_MSG_DELAY_REQ:
-		m.body.origin.sec = 1700000000;
-		m.body.origin.nsec = 123456789;
+		assert_int_equal(gn_ns_to_timestamp(origin_ns, &m.body.origin),
+				 0);
 		break;
 	case GN_MSG_DELAY_RESP:
 		m.body.resp.ts.sec = 1700000000;
@@ -136,9 +145,9 @@ static size_t build(uint8_t type, uint16_t seq,
 		m.body.resp.port.port = 1;
 		break;
 	case GN_MSG_ANNOUNCE:
-		m.body.announce.gm_identity = gm_id;
+		m.body.announce.gm_identity = *src;
 		m.body.announce.steps_removed = 3;
-		m.body.announce.gm_priority1 = 100;
+		m.body.announce.gm_priority1 = announce_priority1;
 		m.body.announce.gm_priority2 = 128;
 		m.body.announce.gm_quality.clock_class = 6;
 		break;
@@ -366,6 +375,238 @@ static void test_free_running_rate_error(void **state)
 	assert_int_equal(corr_ns - true_res, 1000); /* 100e-6 * 10 ms */
 }
 
+/* ---- the master/local rate ratio of a free-running TC ---- */
+
+static bool gm_is_parent(const struct gn_clock_identity *gm)
+{
+	return gn_clock_identity_eq(&clk.pds.gm_identity, gm);
+}
+
+#define S	1000000000LL
+#define LINK_NS 10000LL	   /* grandmaster to TC */
+#define RES_NS	10000000LL /* 10 ms in the TC, true time */
+
+static const struct gn_clock_identity gm2_id = {
+    {0x33, 0x33, 0x33, 0xff, 0xfe, 0x33, 0x33, 0x33}};
+
+/* The TC's free-running clock: tc_ppm fast, reading true (grandmaster)
+ * time at T0, then stepped by tc_step_ns. With true times a multiple of
+ * 10 us from T0 and 100 or 900 ppm the stamps are exact integers. */
+static double tc_ppm;
+static int64_t tc_step_ns;
+/* The grandmaster's time minus true time (it was stepped). */
+static int64_t gm_step_ns;
+
+static int64_t tc_local(int64_t true_ns)
+{
+	return true_ns + tc_step_ns +
+	       llround((double)(true_ns - T0) * tc_ppm * 1e-6);
+}
+
+static void tc_setup_at(enum gn_clock_type type, double ppm)
+{
+	tc_setup(type, false);
+	tc_ppm = ppm;
+	tc_step_ns = 0;
+	gm_step_ns = 0;
+}
+
+/* Two Announces from gm on port qualify it: the BMCA makes the port
+ * the slave port (UNCALIBRATED: a free-running E2E TC measures no
+ * path delay, so it never calibrates). */
+static void follow(const struct gn_clock_identity *gm, unsigned port)
+{
+	rx(port, GN_MSG_ANNOUNCE, 1, gm, false, 0, fk.now_ns);
+	rx(port, GN_MSG_ANNOUNCE, 2, gm, false, 0, fk.now_ns);
+	assert_int_equal(gn_clock_slave_port(&clk), (int)port);
+	assert_true(ports[port].ds.state == GN_PS_UNCALIBRATED ||
+		    ports[port].ds.state == GN_PS_SLAVE);
+	fk.nsent = 0;
+}
+
+/* A two-step Sync from gm on port 0, sent at true time t_send and
+ * corrected upstream by corr, its Follow_Up behind it; after RES_NS
+ * (true) in the TC it leaves by port 1. Returns what the TC's
+ * Follow_Up on port 1 adds to the correction beyond RES_NS, ns. */
+static int64_t sync_residence_error(const struct gn_clock_identity *gm,
+				    uint16_t seq, int64_t t_send, int64_t corr)
+{
+	int64_t true_in = t_send + corr + LINK_NS;
+	int64_t t_in = tc_local(true_in);
+	const struct sent *s;
+
+	fk.nsent = 0;
+	origin_ns = t_send + gm_step_ns;
+	rx(0, GN_MSG_SYNC, seq, gm, true, 0, t_in);
+	rx(0, GN_MSG_FOLLOW_UP, seq, gm, false, corr, t_in + 20000);
+	gn_clock_tx_timestamp(&clk, 1, GN_MSG_SYNC, seq,
+			      tc_local(true_in + RES_NS));
+	s = sent_on(1, GN_MSG_FOLLOW_UP, 0);
+	assert_non_null(s);
+	return corr_scaled(s) / 65536 - corr - RES_NS;
+}
+
+/* Syncs seq..seq+2, one a second from T0 + seq s: the ratio is known
+ * after the third (freq_est_interval 1: two Sync intervals of 1 s).
+ * The upstream corrections vary (the third 20 us more than the first):
+ * a ratio that left them out would be 10 ppm off, 100 ns on 10 ms.
+ * Returns the last Sync's residence error. */
+static int64_t learn(const struct gn_clock_identity *gm, uint16_t seq)
+{
+	static const int64_t corr[3] = {0, 50000, 20000};
+	int64_t err = 0;
+	unsigned k;
+
+	for (k = 0; k < 3; k++)
+		err =
+		    sync_residence_error(gm, (uint16_t)(seq + k),
+					 T0 + (int64_t)(seq + k) * S, corr[k]);
+	return err;
+}
+
+/* +100 ppm, 10 ms residence: 1000 ns too much until the ratio is
+ * known, then exact, for Follow_Up and Delay_Resp alike. */
+static void test_free_running_rate_ratio(void **state)
+{
+	const int64_t t_req = T0 + 10 * S;
+	const struct sent *s;
+
+	(void)state;
+	tc_setup_at(GN_CLOCK_E2E_TC, 100.0);
+	follow(&gm_id, 0);
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	assert_int_equal(sync_residence_error(&gm_id, 1, T0 + S, 0), 1000);
+	assert_int_equal(sync_residence_error(&gm_id, 2, T0 + 2 * S, 50000),
+			 1000);
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	/* The third Sync completes the interval before its stamp. */
+	assert_int_equal(sync_residence_error(&gm_id, 3, T0 + 3 * S, 20000), 0);
+	assert_true(fabs(gn_tc_rate_ratio(&clk) * 1.0001 - 1.0) < 1e-15);
+	assert_int_equal(sync_residence_error(&gm_id, 4, T0 + 4 * S, 0), 0);
+
+	/* Delay_Req from port 1 up to port 0, 10 ms: its Delay_Resp goes
+	 * back with 10 ms exactly (1000 ns more without the ratio). */
+	fk.nsent = 0;
+	rx(1, GN_MSG_DELAY_REQ, 77, &sl_id, false, 0, tc_local(t_req));
+	gn_clock_tx_timestamp(&clk, 0, GN_MSG_DELAY_REQ, 77,
+			      tc_local(t_req + RES_NS));
+	rx(0, GN_MSG_DELAY_RESP, 77, &gm_id, false, 30, tc_local(t_req + S));
+	s = sent_on(1, GN_MSG_DELAY_RESP, 0);
+	assert_non_null(s);
+	assert_int_equal(corr_scaled(s), (30 + RES_NS) * 65536LL);
+	assert_int_equal(ports[0].tc.stats.rate_rejected, 0);
+}
+
+/* A clock steered by its servo (free_running 0) runs at the master's
+ * rate: its residence is taken as it is, whatever it measured. */
+static void test_steered_tc_no_ratio(void **state)
+{
+	(void)state;
+	tc_setup_at(GN_CLOCK_E2E_TC, 100.0);
+	clk.cfg.free_running = false;
+	follow(&gm_id, 0);
+	assert_int_equal(learn(&gm_id, 1), 1000);
+	assert_int_equal(sync_residence_error(&gm_id, 4, T0 + 4 * S, 0), 1000);
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	assert_false(ports[0].tc.rate.known);
+}
+
+/* A new master, the slave port leaving its state: the ratio is
+ * forgotten (1.0) and learnt again from the new master's Syncs. */
+static void test_rate_ratio_resets(void **state)
+{
+	(void)state;
+	tc_setup_at(GN_CLOCK_E2E_TC, 100.0);
+	follow(&gm_id, 0);
+	assert_int_equal(learn(&gm_id, 1), 0);
+	assert_true(ports[0].tc.rate.known);
+
+	/* A better grandmaster on the same port. */
+	announce_priority1 = 90;
+	follow(&gm2_id, 0);
+	assert_true(gm_is_parent(&gm2_id));
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	assert_false(ports[0].tc.rate.known);
+	assert_false(ports[0].tc.rate.have_start);
+	assert_int_equal(sync_residence_error(&gm2_id, 10, T0 + 10 * S, 0),
+			 1000);
+	assert_int_equal(learn(&gm2_id, 11), 0);
+	assert_true(ports[0].tc.rate.known);
+
+	/* The slave port goes down and comes back. */
+	gn_clock_link(&clk, 0, false);
+	assert_int_equal(ports[0].ds.state, GN_PS_FAULTY);
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	assert_false(ports[0].tc.rate.known);
+	gn_clock_link(&clk, 0, true);
+	follow(&gm2_id, 0);
+	assert_int_equal(sync_residence_error(&gm2_id, 20, T0 + 20 * S, 0),
+			 1000);
+}
+
+/* Ratios further than 1e-3 from 1 are no oscillator's: ignored (1.0),
+ * counted. 900 ppm passes, 1100 ppm does not; a step of the
+ * grandmaster's time within an interval is rejected, and learnt again
+ * over the next; the TC's clock stepped back starts over. */
+static void test_rate_ratio_nonsense_rejected(void **state)
+{
+	(void)state;
+	tc_setup_at(GN_CLOCK_E2E_TC, 1100.0);
+	follow(&gm_id, 0);
+	assert_int_equal(learn(&gm_id, 1), 11000);
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	assert_int_equal(ports[0].tc.stats.rate_rejected, 1);
+
+	tc_setup_at(GN_CLOCK_E2E_TC, 900.0);
+	follow(&gm_id, 0);
+	assert_int_equal(learn(&gm_id, 1), 0);
+	assert_true(fabs(gn_tc_rate_ratio(&clk) * 1.0009 - 1.0) < 1e-15);
+	assert_int_equal(ports[0].tc.stats.rate_rejected, 0);
+
+	/* The grandmaster's time steps 10 ms: 5000 ppm over the interval
+	 * of Syncs 3..5. */
+	tc_setup_at(GN_CLOCK_E2E_TC, 100.0);
+	follow(&gm_id, 0);
+	assert_int_equal(learn(&gm_id, 1), 0);
+	assert_int_equal(sync_residence_error(&gm_id, 4, T0 + 4 * S, 0), 0);
+	gm_step_ns = 10000000;
+	assert_int_equal(sync_residence_error(&gm_id, 5, T0 + 5 * S, 0), 1000);
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	assert_int_equal(ports[0].tc.stats.rate_rejected, 1);
+	assert_int_equal(learn(&gm_id, 6), 0);
+	assert_true(ports[0].tc.rate.known);
+
+	/* The TC's clock steps back 10 s: its ingress stamps go back past
+	 * the interval's start, which is no ratio at all. */
+	tc_step_ns = -10 * S;
+	assert_int_equal(sync_residence_error(&gm_id, 9, T0 + 9 * S, 0), 1000);
+	assert_true(gn_tc_rate_ratio(&clk) == 1.0);
+	assert_int_equal(ports[0].tc.stats.rate_rejected, 1);
+	assert_int_equal(learn(&gm_id, 10), 0);
+}
+
+/* P2P TC: the ingress link's delay is measured in the neighbor's time
+ * base; divided by the neighbor rate ratio it is in the TC's, and times
+ * the master/local ratio in the grandmaster's. */
+static void test_p2p_link_delay_rate(void **state)
+{
+	(void)state;
+	tc_setup_at(GN_CLOCK_P2P_TC, 100.0);
+	follow(&gm_id, 0);
+	ports[0].have_peer_delay = true;
+	ports[0].peer_delay_ns = 1000000;
+	ports[0].neighbor_rate_ratio = 1.0002;
+	/* 1e6 / 1.0002 = 999800.04; the residence 1000 ns long. */
+	assert_int_equal(sync_residence_error(&gm_id, 1, T0 + S, 0),
+			 1000 + 999800);
+	/* 1e6 / 1.0002 / 1.0001 = 999700.06 */
+	assert_int_equal(learn(&gm_id, 2), 999700);
+	ports[0].neighbor_rate_ratio = 1.0;
+	/* 1e6 / 1.0001 = 999900.01 */
+	assert_int_equal(sync_residence_error(&gm_id, 5, T0 + 5 * S, 0),
+			 999900);
+}
+
 /* Short, truncated, inconsistent or unstamped frames are not passed. */
 static void test_malformed_dropped(void **state)
 {
@@ -566,6 +807,11 @@ int main(void)
 	    cmocka_unit_test(test_e2e_delay_resp),
 	    cmocka_unit_test(test_p2p),
 	    cmocka_unit_test(test_free_running_rate_error),
+	    cmocka_unit_test(test_free_running_rate_ratio),
+	    cmocka_unit_test(test_steered_tc_no_ratio),
+	    cmocka_unit_test(test_rate_ratio_resets),
+	    cmocka_unit_test(test_rate_ratio_nonsense_rejected),
+	    cmocka_unit_test(test_p2p_link_delay_rate),
 	    cmocka_unit_test(test_malformed_dropped),
 	    cmocka_unit_test(test_correction_saturates),
 	    cmocka_unit_test(test_pairing_table),

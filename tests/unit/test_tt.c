@@ -487,6 +487,31 @@ static void test_rate_ratio_errors(void **state)
 	assert_true(r == 42.0);
 }
 
+/* An interval in another clock's time base: rounded to the nearest ns,
+ * exact at 1.0 whatever its size, -ERANGE when it leaves int64 or the
+ * ratio is no number. */
+static void test_scale_ns(void **state)
+{
+	int64_t v = 42;
+
+	(void)state;
+	assert_int_equal(gn_tt_scale_ns(10001000, 1.0 / 1.0001, &v), 0);
+	assert_int_equal(v, 10000000);
+	assert_int_equal(gn_tt_scale_ns(10000000, 1.0001, &v), 0);
+	assert_int_equal(v, 10001000);
+	assert_int_equal(gn_tt_scale_ns(-3, 1.5, &v), 0);
+	assert_int_equal(v, -5); /* -4.5: half away from zero */
+	assert_int_equal(gn_tt_scale_ns(INT64_MAX, 1.0, &v), 0);
+	assert_true(v == INT64_MAX);
+	v = 42;
+	assert_int_equal(gn_tt_scale_ns(INT64_MAX / 2, 2.5, &v), -ERANGE);
+	assert_int_equal(gn_tt_scale_ns(INT64_MIN / 2, 2.5, &v), -ERANGE);
+	assert_int_equal(gn_tt_scale_ns(1000, NAN, &v), -ERANGE);
+	assert_int_equal(gn_tt_scale_ns(1000, INFINITY, &v), -ERANGE);
+	assert_int_equal(gn_tt_scale_ns(0, INFINITY, &v), -ERANGE);
+	assert_true(v == 42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +532,7 @@ int main(void)
 	    cmocka_unit_test(test_p2p_overflow),
 	    cmocka_unit_test(test_rate_ratio),
 	    cmocka_unit_test(test_rate_ratio_errors),
+	    cmocka_unit_test(test_scale_ns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
