@@ -627,7 +627,7 @@ double gn_clock_steer_phase(const struct gn_clock *c, int64_t t_ns)
 
 void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 			  int64_t offset_ns, int64_t ingress_ns,
-			  int64_t path_delay_ns)
+			  int64_t path_delay_ns, double weight)
 {
 	enum gn_servo_state state;
 	struct gn_notice n;
@@ -660,11 +660,10 @@ void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 		adj = c->freq_ppb;
 	} else {
 		/* Since a restart the phase counts from the first sample. */
-		c->steer_ns = c->steer_t_ns
-				  ? gn_clock_steer_phase(c, ingress_ns)
-				  : 0.0;
+		c->steer_ns =
+		    c->steer_t_ns ? gn_clock_steer_phase(c, ingress_ns) : 0.0;
 		c->steer_t_ns = ingress_ns;
-		adj = gn_servo_sample(&c->servo, offset_ns, ingress_ns, 1.0,
+		adj = gn_servo_sample(&c->servo, offset_ns, ingress_ns, weight,
 				      &state);
 		switch (state) {
 		case GN_SERVO_UNLOCKED:

@@ -205,10 +205,10 @@ struct gn_port {
 	struct gn_envelope env_ms, env_sm;
 	unsigned env_epoch; /* the clock's steer_epoch they belong to */
 	bool env_on;	    /* offsets come from the envelopes */
-	bool env_chosen;    /* they were better than the servo since the
-			     * last reset (the servo's own figure is
-			     * theirs while they are on) */
+	bool env_chosen;    /* they beat the servo once since the last
+			     * reset (env_on implies it) */
 	double env_sd_ns;   /* and their error, one deviation */
+	double env_queue_ns; /* the Sync direction's queueing excess now */
 
 	/* P2P: our request and the responses. */
 	bool pdelay_req_pending;
@@ -386,10 +386,12 @@ void gn_clock_run_state_decision(struct gn_clock *c);
 /* The phase the servo's steering put into the clock by local time t_ns
  * (ns, since its last restart; see steer_ns). */
 double gn_clock_steer_phase(const struct gn_clock *c, int64_t t_ns);
-/* A new offset measurement on the slave port: runs the servo. */
+/* A new offset measurement on the slave port: runs the servo. weight in
+ * (0, 1] scales the servo's measurement noise by 1 / weight (1: the
+ * sample is as noisy as the servo has learnt). */
 void gn_clock_synchronize(struct gn_clock *c, struct gn_port *p,
 			  int64_t offset_ns, int64_t ingress_ns,
-			  int64_t path_delay_ns);
+			  int64_t path_delay_ns, double weight);
 void gn_clock_notify(const struct gn_clock *c, const struct gn_notice *n);
 void gn_clock_stats_add(struct gn_clock *c, int64_t offset_ns, double freq_ppb,
 			int64_t delay_ns);
@@ -457,6 +459,8 @@ void gn_port_env_delay(struct gn_port *p, int64_t t3_ns, int64_t t4_ns,
 		       int64_t corr_ns);
 bool gn_port_env_offset(struct gn_port *p, int64_t t1c_ns, int64_t t2_ns,
 			int64_t *offset_ns);
+/* The servo weight of an offset from the envelopes (1 otherwise). */
+double gn_port_env_weight(const struct gn_port *p);
 /* The error (one deviation, ns) the port's offsets carry that the servo
  * cannot see: the envelopes' while packet selection is on, else the
  * delay filter's standard error (-1 before it has two samples). */

@@ -410,7 +410,8 @@ static void port_offset_sample(struct gn_port *p, int64_t t1_ns, int64_t t2_ns,
 	    gn_tt_offset(t1_ns, t2_ns, corr_ns, delay,
 			 p->cfg.delay_asymmetry_ns, &offset) < 0)
 		return;
-	gn_clock_synchronize(p->clock, p, offset, t2_ns, delay);
+	gn_clock_synchronize(p->clock, p, offset, t2_ns, delay,
+			     gn_port_env_weight(p));
 }
 
 static void port_sync_interval(struct gn_port *p, int8_t log_interval)
