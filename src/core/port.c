@@ -302,8 +302,14 @@ void gn_port_dispatch(struct gn_port *p, enum gn_fsm_event ev,
 	next = gn_fsm_next(role, old, ev, master_changed);
 	if (ev == GN_EV_INITIALIZE && old == GN_PS_INITIALIZING)
 		next = GN_PS_INITIALIZING;
-	if (next == old && ev != GN_EV_INITIALIZE)
+	if (next == old && ev != GN_EV_INITIALIZE) {
+		/* An UNCALIBRATED port that gets a new parent stays
+		 * UNCALIBRATED, but what it measured (delay filter, Sync
+		 * pairs, packet selection) was of the old path. */
+		if (master_changed && port_is_slave(next))
+			port_enter(p, old, next, true);
 		return;
+	}
 
 	if (next != old) {
 		gn_clock_log(c, GN_LOG_NOTICE, "port %u (%s): %s to %s on %s",

@@ -231,6 +231,45 @@ static void test_failover_and_return(void **state)
 	free_sim(s);
 }
 
+/* A port still UNCALIBRATED when a better master appears stays
+ * UNCALIBRATED (1588 9.2.5, the fsm's "new master" case); what it
+ * measured of the old path (delay filter, Sync pairs) must go with the
+ * old parent, as when a SLAVE port changes parent. The port is put back
+ * to UNCALIBRATED by a synchronization fault, which keeps its samples. */
+static void test_new_parent_while_uncalibrated(void **state)
+{
+	(void)state;
+	struct sim *s = new_sim(7);
+	int gm, sl;
+	struct gn_port *p;
+
+	pair(s, 20 * US, &gm, &sl);
+	sim_start(s);
+	sim_run_until(s, 20 * S);
+	p = &s->nodes[sl].ports[0];
+	assert_int_equal(p->ds.state, GN_PS_SLAVE);
+
+	gn_port_dispatch(p, GN_EV_SYNCHRONIZATION_FAULT, false);
+	assert_int_equal(p->ds.state, GN_PS_UNCALIBRATED);
+	assert_true(p->delay_filter.count > 0);
+	assert_true(p->have_path_delay);
+
+	gn_port_dispatch(p, GN_EV_RS_SLAVE, true);
+	assert_int_equal(p->ds.state, GN_PS_UNCALIBRATED);
+	assert_int_equal(p->delay_filter.count, 0);
+	assert_false(p->have_path_delay);
+	assert_false(p->have_last_sync);
+
+	/* The same event without a new parent keeps them. */
+	sim_run_until(s, 40 * S);
+	assert_int_equal(p->ds.state, GN_PS_SLAVE);
+	gn_port_dispatch(p, GN_EV_SYNCHRONIZATION_FAULT, false);
+	gn_port_dispatch(p, GN_EV_RS_SLAVE, false);
+	assert_int_equal(p->ds.state, GN_PS_UNCALIBRATED);
+	assert_true(p->delay_filter.count > 0);
+	free_sim(s);
+}
+
 static void test_boundary_clock_chain(void **state)
 {
 	(void)state;
@@ -2036,6 +2075,7 @@ int main(void)
 	    cmocka_unit_test(test_bmca_picks_best_of_many),
 	    cmocka_unit_test(test_equal_priorities_lowest_identity_wins),
 	    cmocka_unit_test(test_failover_and_return),
+	    cmocka_unit_test(test_new_parent_while_uncalibrated),
 	    cmocka_unit_test(test_boundary_clock_chain),
 	    cmocka_unit_test(test_asymmetry_bias_and_correction),
 	    cmocka_unit_test(test_p2p_converges),
