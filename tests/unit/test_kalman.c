@@ -103,6 +103,71 @@ static void direct_coefficients(unsigned m, double c[3])
 	free(w);
 }
 
+/*
+ * Covariance of two differences with weights a[] and b[] on the same n
+ * samples (1 s apart) per unit of each noise, as direct_coefficients:
+ * white PM: sum of products of weights; phase random walk: products of
+ * tail sums; random-walk FM: the integral of g_a(s) g_b(s), exactly on
+ * each interval (both are linear there).
+ */
+static void direct_cross(const double *a, const double *b, unsigned n,
+			 double c[3])
+{
+	double ta = 0.0, tb = 0.0;
+	unsigned i, k;
+
+	c[0] = c[1] = c[2] = 0.0;
+	for (i = 0; i < n; i++)
+		c[0] += a[i] * b[i];
+	for (i = n; i-- > 1;) {
+		ta += a[i];
+		tb += b[i];
+		c[1] += ta * tb;
+	}
+	for (k = 0; k + 1 < n; k++) {
+		double pa = 0.0, qa = 0.0, pb = 0.0, qb = 0.0;
+		double lo = (double)k, hi = (double)k + 1;
+
+		for (i = k + 1; i < n; i++) {
+			pa += a[i] * (double)i;
+			qa += a[i];
+			pb += b[i] * (double)i;
+			qb += b[i];
+		}
+		c[2] += pa * pb * (hi - lo) -
+			(pa * qb + pb * qa) * (hi * hi - lo * lo) / 2.0 +
+			qa * qb * (hi * hi * hi - lo * lo * lo) / 3.0;
+	}
+}
+
+/* The lag-1 row: neighbouring level-0 second differences share two
+ * samples: -4 R, -q_wfm dt, +q_rwfm dt^3 / 6. */
+static void test_lag_coefficients(void **state)
+{
+	const double newer[4] = {0.0, 1.0, -2.0, 1.0};
+	const double older[4] = {1.0, -2.0, 1.0, 0.0};
+	double c[3], d[3];
+
+	(void)state;
+	gn_servo_kalman_lag_coefficients(1.0, c);
+	direct_cross(newer, older, 4, d);
+	assert_near(c[0], d[0], 1e-12);
+	assert_near(c[1], d[1], 1e-12);
+	assert_near(c[2], d[2], 1e-12);
+	assert_near(d[2], 1.0 / 6.0, 1e-12);
+	/* The same helper gives the squares of level 0. */
+	direct_cross(newer, newer, 4, d);
+	gn_servo_kalman_coefficients(0, 1.0, c);
+	assert_near(c[0], d[0], 1e-12);
+	assert_near(c[1], d[1], 1e-12);
+	assert_near(c[2], d[2], 1e-12);
+	/* dt and dt^3. */
+	gn_servo_kalman_lag_coefficients(0.5, c);
+	assert_near(c[0], -4.0, 1e-12);
+	assert_near(c[1], -0.5, 1e-12);
+	assert_near(c[2], 0.125 / 6.0, 1e-12);
+}
+
 static void test_ladder_coefficients(void **state)
 {
 	double c[3], d[3];
@@ -744,6 +809,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ladder_coefficients),
+	    cmocka_unit_test(test_lag_coefficients),
 	    cmocka_unit_test(test_start_two_samples_then_step),
 	    cmocka_unit_test(test_uncertainty_api),
 	    cmocka_unit_test(test_lock_noise_free),

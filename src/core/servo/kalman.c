@@ -32,8 +32,14 @@
  *     D_k = R 6/m + q_wfm (m + 1/m) dt
  *           + q_rwfm (11 m^3/20 + m/12 + 1/(30 m)) dt^3,
  * (exact for evenly spaced samples; the unit test checks these
- * coefficients against direct summation). A non-negative weighted least
- * squares fit over the levels gives the three; a process noise the data
+ * coefficients against direct summation). With one level the squares
+ * cannot tell white phase noise from wander; the mean product of
+ * neighbouring level-0 differences, -4 R - q_wfm dt + q_rwfm dt^3 / 6,
+ * can (-2/3 of D_0 for white PM, +1/4 for random-walk FM), and is one
+ * more row of the fit. Window means further apart than 1.5 times the
+ * level's spacing (refusals in a row) give no difference. A
+ * non-negative weighted least squares fit over the levels gives the
+ * three; a process noise the data
  * cannot yet see is held at the largest value the data allow (a 95 %
  * upper bound from the level that limits it most), so the filter is
  * cautious at first and averages longer as evidence accumulates. R is
@@ -138,6 +144,14 @@
  * (n - 1) / n for white phase noise, 0 for frequency steps): wander. */
 #define KF_EARLY_CORR  0.5
 #define KF_EARLY_SHAPE -0.2
+/* Products of neighbouring level-0 differences before their mean may,
+ * above KF_EARLY_SHAPE times the squares', let a fit from one level
+ * leave R out (white phase noise: -2/3; the estimate's spread about
+ * 0.3 at 8 products of white noise). */
+#define KF_SHAPE_MIN_N 8
+/* Window means further apart than this many times their nominal spacing
+ * give no second difference (level_second_diff). */
+#define KF_GAP_MAX 1.5
 /* Tail calibration: the 99.9 % quantile of |innovation| / sd, tracked
  * by stochastic approximation; 3.29 for Gaussian noise. */
 #define KF_TAIL_P     0.001
@@ -179,6 +193,13 @@ void gn_servo_kalman_coefficients(unsigned level, double dt_s, double c[3])
 	       dt_s * dt_s;
 }
 
+void gn_servo_kalman_lag_coefficients(double dt_s, double c[3])
+{
+	c[0] = -4.0;
+	c[1] = -dt_s;
+	c[2] = dt_s * dt_s * dt_s / 6.0;
+}
+
 static void ladder_break(struct gn_servo_kalman *kf)
 {
 	unsigned k;
@@ -193,6 +214,9 @@ static void ladder_break(struct gn_servo_kalman *kf)
 		lv->navg = 0;
 		if (lv->n > KF_LEVEL_RESTART)
 			lv->n = KF_LEVEL_RESTART;
+		if (lv->ndd > KF_LEVEL_RESTART)
+			lv->ndd = KF_LEVEL_RESTART;
+		lv->have_d_last = false;
 	}
 	memset(&kf->early, 0, sizeof(kf->early));
 	kf->early_used = false;
@@ -218,6 +242,7 @@ static void ladder_cut(struct gn_servo_kalman *kf)
 		kf->lv[k].sum_t = 0.0;
 		kf->lv[k].fill = 0;
 		kf->lv[k].navg = 0;
+		kf->lv[k].have_d_last = false;
 	}
 }
 
@@ -233,9 +258,12 @@ static void level_add_d2(struct gn_kalman_level *lv, double d2)
 /* Appends a window mean a at time at to a level; once it holds three,
  * *d is the error of the linear prediction of the newest mean from the
  * two before it (the second difference if evenly spaced) and the
- * answer true. */
+ * answer true. Not when the means are more than span seconds apart: the
+ * coefficients hold for the level's own spacing, and wander over a gap
+ * (refused samples in a row) would be booked as if over one interval,
+ * a 5 s gap as 125 times the random-walk FM. */
 static bool level_second_diff(struct gn_kalman_level *lv, double a, double at,
-			      double *d)
+			      double span, double *d)
 {
 	double t10, t21;
 
@@ -251,19 +279,41 @@ static bool level_second_diff(struct gn_kalman_level *lv, double a, double at,
 		return false;
 	t10 = lv->avg_t[1] - lv->avg_t[2];
 	t21 = lv->avg_t[0] - lv->avg_t[1];
-	if (!(t10 > 0.0 && t21 > 0.0))
+	if (!(t10 > 0.0 && t21 > 0.0) || t10 > span || t21 > span)
 		return false;
 	*d = (lv->avg[0] - lv->avg[1]) - (lv->avg[1] - lv->avg[2]) * t21 / t10;
 	return true;
 }
 
-/* ... and adds its square to the level's mean. */
-static void level_push(struct gn_kalman_level *lv, double a, double at)
+/* The product of two consecutive second differences, winsorised as
+ * their squares are. */
+static void level_add_dd(struct gn_kalman_level *lv, double p)
+{
+	double lim = KF_CLIP * lv->d2;
+
+	if (lv->ndd >= KF_CLIP_AFTER)
+		p = p > lim ? lim : p < -lim ? -lim : p;
+	if (lv->ndd < KF_LEVEL_MEMORY)
+		lv->ndd++;
+	lv->dd += (p - lv->dd) / (double)lv->ndd;
+}
+
+/* ... and adds its square, and its product with the one before, to the
+ * level's means. */
+static void level_push(struct gn_kalman_level *lv, double a, double at,
+		       double span)
 {
 	double d;
 
-	if (level_second_diff(lv, a, at, &d))
-		level_add_d2(lv, d * d);
+	if (!level_second_diff(lv, a, at, span, &d)) {
+		lv->have_d_last = false;
+		return;
+	}
+	if (lv->have_d_last)
+		level_add_dd(lv, d * lv->d_last);
+	lv->d_last = d;
+	lv->have_d_last = true;
+	level_add_d2(lv, d * d);
 }
 
 /* Feeds one free-running phase value y (ns) at time t (s) into the
@@ -288,7 +338,8 @@ static void ladder_add(struct gn_servo_kalman *kf, double y, double t)
 			lv->sum_t = 0.0;
 			lv->fill = 0;
 		}
-		level_push(lv, a, at);
+		level_push(lv, a, at,
+			   KF_GAP_MAX * kf->dt_s * (double)(1u << k));
 	}
 }
 
@@ -354,6 +405,25 @@ static double variance_ucb(unsigned n)
 	return 1.0 / (den * den * den);
 }
 
+/* Adds the row w (c . x - v) to the normal equations. */
+static void fit_row(double nm[3][3], double rhs[3], double scale[3], double *bb,
+		    const double c[3], double w, double v)
+{
+	double cw[3];
+	unsigned i, j;
+
+	for (i = 0; i < 3; i++) {
+		cw[i] = c[i] * w;
+		scale[i] += cw[i] * cw[i];
+	}
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 3; j++)
+			nm[i][j] += cw[i] * cw[j];
+		rhs[i] += cw[i] * w * v;
+	}
+	*bb += w * v * w * v;
+}
+
 /*
  * Non-negative least squares for (R, q_wfm, q_rwfm) over the levels,
  * each weighted by its number of squared differences and measured
@@ -375,6 +445,8 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 	bool r_negative[8] = {false};
 	unsigned k, i, j, o, best_set = 1;
 	unsigned rows = 0;
+	double m0 = 1.0;
+	bool shape = false;
 
 	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
 		const struct gn_kalman_level *lv = &kf->lv[k];
@@ -396,26 +468,36 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		 * squares can be far below its expectation, and must not
 		 * pull the fit down by its relative error alone. */
 		mdl = c[0] * kf->r_ns2 + c[1] * kf->q_wfm + c[2] * kf->q_rwfm;
+		if (k == 0)
+			m0 = mdl > lv->d2 ? mdl : lv->d2;
 		w = sqrt((double)lv->n) / (mdl > lv->d2 ? mdl : lv->d2);
-		for (i = 0; i < 3; i++) {
-			c[i] *= w;
-			scale[i] += c[i] * c[i];
-		}
-		for (i = 0; i < 3; i++) {
-			for (j = 0; j < 3; j++)
-				nm[i][j] += c[i] * c[j];
-			rhs[i] += c[i] * w * lv->d2;
-		}
-		bb += w * lv->d2 * w * lv->d2;
+		fit_row(nm, rhs, scale, &bb, c, w, lv->d2);
 		rows++;
 	}
+	/* Level 0's neighbouring differences, on level 0's scale: with the
+	 * squares alone, one level cannot tell white phase noise from
+	 * wander (any single noise fits one number). */
+	if (rows && kf->lv[0].ndd >= KF_FIT_MIN_N) {
+		double c[3];
+
+		gn_servo_kalman_lag_coefficients(dt, c);
+		fit_row(nm, rhs, scale, &bb, c,
+			sqrt((double)kf->lv[0].ndd) / m0, kf->lv[0].dd);
+		shape = kf->lv[0].ndd >= KF_SHAPE_MIN_N &&
+			kf->lv[0].dd > KF_EARLY_SHAPE * kf->lv[0].d2;
+	}
 	if (!rows) {
-		/* Nothing known: assume the worst, follow the samples. */
-		out[0] = hi[0] = KF_R_PRIOR;
-		out[1] = KF_QWFM_GAIN_PRIOR;
-		out[2] = KF_QRWFM_GAIN_PRIOR;
-		hi[1] = KF_QWFM_PRIOR;
-		hi[2] = KF_QRWFM_PRIOR;
+		/* Nothing learnt yet: keep what the filter has (the priors,
+		 * or what the warm-up's checks made of them: resetting to
+		 * the priors here undid a 160-fold wander the first
+		 * innovations had shown, and linuxptp-testsuite 16 locked
+		 * 20 s later). */
+		out[0] = kf->r_ns2;
+		out[1] = kf->q_wfm;
+		out[2] = kf->q_rwfm;
+		hi[0] = kf->r_hi_ns2;
+		hi[1] = kf->q_wfm_hi;
+		hi[2] = kf->q_rwfm_hi;
 		return;
 	}
 	for (i = 0; i < 3; i++)
@@ -450,7 +532,7 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		 * not wait for a third level; a start-up transient, or noise
 		 * the filter has not yet learnt, must not pass for wander. */
 		if (n >= rows && n > 1) {
-			if (kf->nis > KF_NIS_FALLBACK)
+			if (kf->nis > KF_NIS_FALLBACK || shape)
 				r_negative[set] = true;
 			continue;
 		}
@@ -588,7 +670,7 @@ static void early_noise(struct gn_servo_kalman *kf, double d)
 static bool early_phase(struct gn_servo_kalman *kf, double y, double t,
 			double *d)
 {
-	if (!level_second_diff(&kf->early, y, t, d))
+	if (!level_second_diff(&kf->early, y, t, KF_GAP_MAX * kf->dt_s, d))
 		return false;
 	kf->early_d2 += *d * *d;
 	if (kf->early_d_n++)
@@ -886,6 +968,9 @@ double gn_servo_kalman_sample(struct gn_servo *s, int64_t offset_ns,
 			  : save.nis;
 		if (warm_done(kf, local_ns) &&
 		    innov * innov > KF_GATE * KF_GATE * (kf->p00 + r)) {
+			/* The start-up transient is over, refused or not:
+			 * the ladder learns from here on. */
+			save.ladder_live = true;
 			save.reject_run++;
 			save.rejected++;
 			save.innov_ns = innov;

@@ -94,6 +94,13 @@ struct gn_kalman_level {
 	double avg_t[3];   /* and mean time (s) */
 	double d2;	   /* mean squared second difference of the means */
 	unsigned n;	   /* second differences averaged into d2 (capped) */
+	/* Mean product of consecutive second differences (level 0 tells
+	 * white phase noise, -2/3 of d2, from random-walk FM, +1/4), the
+	 * newest difference and whether the next one follows it. */
+	double dd;
+	unsigned ndd;
+	double d_last;
+	bool have_d_last;
 };
 
 struct gn_servo_kalman {

@@ -41,6 +41,9 @@ void gn_servo_kalman_shift(struct gn_servo *s, double shift_ns,
 /* Expected mean square of a level's second difference per unit of R,
  * q_wfm and q_rwfm, for windows of 2^level samples dt_s apart. */
 void gn_servo_kalman_coefficients(unsigned level, double dt_s, double c[3]);
+/* ... and of the mean product of consecutive level-0 second differences
+ * (lag 1): -4 R - q_wfm dt + q_rwfm dt^3 / 6. */
+void gn_servo_kalman_lag_coefficients(double dt_s, double c[3]);
 
 /*
  * Whether an offset of abs_offset_ns (>= 0) calls for a step: beyond
