@@ -206,8 +206,9 @@ static void test_chain_of_10_boundary_clocks(void **state)
 	assert_int_equal(sn(x, "oc")->clock.cds.steps_removed, 11);
 	assert_true(gm_is(x, "oc", "gm"));
 	/* 11 hops of 50 ns jitter, statistics from 600 s: measured RMS
-	 * 60 ns, max 169 ns at the end of the chain, locked (1 us for
-	 * 30 s) at 106 s; linuxptp's PI (1200 s run): RMS 1082 ns, locked
+	 * 100 ns, max 387 ns at the end of the chain, locked (1 us for
+	 * 30 s) at 79 s (seeds 1-5: 52-116 ns, mean 82; 68-98, mean 87,
+	 * before the lag-1 row); linuxptp's PI (1200 s run): RMS 1082 ns, locked
 	 * at 690 s. */
 	assert_true(gn_simrun_rms(st(x, "oc")) < 120.0);
 	assert_true(st(x, "oc")->max_abs < 450.0);

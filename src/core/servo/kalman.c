@@ -145,9 +145,15 @@
 #define KF_EARLY_CORR  0.5
 #define KF_EARLY_SHAPE -0.2
 /* Products of neighbouring level-0 differences before their mean may,
- * above KF_EARLY_SHAPE times the squares', let a fit from one level
- * leave R out (white phase noise: -2/3; the estimate's spread about
- * 0.3 at 8 products of white noise). */
+ * when positive, let a fit from one level leave R out: only random-walk
+ * FM correlates neighbours positively (+1/4 of the squares; white FM
+ * -1/2, white phase noise -2/3, the estimate's spread about 0.3 at 8
+ * products), and only when level 0 varies more than the prior
+ * measurement noise (10 us) would make it: a servo's ringing or a
+ * delay filter settling is also slow phase motion (a period of 8
+ * samples correlates neighbours by cos 45 degrees), and in
+ * linuxptp-testsuite 13 (no jitter, 9 us of ringing in the first
+ * minute) passed for wander; 16's wander is 0.1 ms a second. */
 #define KF_SHAPE_MIN_N 8
 /* Window means further apart than this many times their nominal spacing
  * give no second difference (level_second_diff). */
@@ -478,26 +484,24 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 	 * squares alone, one level cannot tell white phase noise from
 	 * wander (any single noise fits one number). */
 	if (rows && kf->lv[0].ndd >= KF_FIT_MIN_N) {
-		double c[3];
+		double c[3], c0[3];
+
+		gn_servo_kalman_coefficients(0, dt, c0);
 
 		gn_servo_kalman_lag_coefficients(dt, c);
 		fit_row(nm, rhs, scale, &bb, c,
 			sqrt((double)kf->lv[0].ndd) / m0, kf->lv[0].dd);
 		shape = kf->lv[0].ndd >= KF_SHAPE_MIN_N &&
-			kf->lv[0].dd > KF_EARLY_SHAPE * kf->lv[0].d2;
+			kf->lv[0].dd > 0.0 &&
+			kf->lv[0].d2 > c0[0] * KF_R_PRIOR;
 	}
 	if (!rows) {
-		/* Nothing learnt yet: keep what the filter has (the priors,
-		 * or what the warm-up's checks made of them: resetting to
-		 * the priors here undid a 160-fold wander the first
-		 * innovations had shown, and linuxptp-testsuite 16 locked
-		 * 20 s later). */
-		out[0] = kf->r_ns2;
-		out[1] = kf->q_wfm;
-		out[2] = kf->q_rwfm;
-		hi[0] = kf->r_hi_ns2;
-		hi[1] = kf->q_wfm_hi;
-		hi[2] = kf->q_rwfm_hi;
+		/* Nothing known: assume the worst, follow the samples. */
+		out[0] = hi[0] = KF_R_PRIOR;
+		out[1] = KF_QWFM_GAIN_PRIOR;
+		out[2] = KF_QRWFM_GAIN_PRIOR;
+		hi[1] = KF_QWFM_PRIOR;
+		hi[2] = KF_QRWFM_PRIOR;
 		return;
 	}
 	for (i = 0; i < 3; i++)
