@@ -208,8 +208,8 @@ static void test_chain_of_10_boundary_clocks(void **state)
 	/* 11 hops of 50 ns jitter, statistics from 600 s: measured RMS
 	 * 100 ns, max 387 ns at the end of the chain, locked (1 us for
 	 * 30 s) at 79 s (seeds 1-5: 52-116 ns, mean 82; 68-98, mean 87,
-	 * before the lag-1 row); linuxptp's PI (1200 s run): RMS 1082 ns, locked
-	 * at 690 s. */
+	 * before the lag-1 row); linuxptp's PI (1200 s run): RMS 1082 ns,
+	 * locked at 690 s. */
 	assert_true(gn_simrun_rms(st(x, "oc")) < 120.0);
 	assert_true(st(x, "oc")->max_abs < 450.0);
 	assert_true(st(x, "oc")->lock_ns >= 0 &&

@@ -491,8 +491,7 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		gn_servo_kalman_lag_coefficients(dt, c);
 		fit_row(nm, rhs, scale, &bb, c,
 			sqrt((double)kf->lv[0].ndd) / m0, kf->lv[0].dd);
-		shape = kf->lv[0].ndd >= KF_SHAPE_MIN_N &&
-			kf->lv[0].dd > 0.0 &&
+		shape = kf->lv[0].ndd >= KF_SHAPE_MIN_N && kf->lv[0].dd > 0.0 &&
 			kf->lv[0].d2 > c0[0] * KF_R_PRIOR;
 	}
 	if (!rows) {
