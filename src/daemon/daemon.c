@@ -220,6 +220,32 @@ static int env_clock_set_leap(void *ctx, int leap)
 	return err;
 }
 
+/* The PI servo's own constants, set with another servo: said, not
+ * silently ignored (ptp4l's default servo is PI, gnomond's Kalman). */
+static void note_pi_options(const struct gn_config *cfg,
+			    const struct gn_servo_config *sc)
+{
+	static const char *const pi_only[] = {
+	    "pi_proportional_const",	"pi_integral_const",
+	    "pi_proportional_scale",	"pi_proportional_exponent",
+	    "pi_proportional_norm_max", "pi_integral_scale",
+	    "pi_integral_exponent",	"pi_integral_norm_max",
+	};
+	unsigned i;
+
+	if (sc->type == GN_SERVO_PI)
+		return;
+	for (i = 0; i < sizeof(pi_only) / sizeof(pi_only[0]); i++)
+		if (gn_config_is_set(cfg, NULL, pi_only[i]))
+			gn_logf(GN_LOG_NOTICE,
+				"%s has no effect with clock_servo %s (PI "
+				"servo only; clock_servo pi gives ptp4l's "
+				"servo)",
+				pi_only[i],
+				sc->type == GN_SERVO_KALMAN ? "kalman"
+							    : "linreg");
+}
+
 /* ptp4l's clockcheck, asked by the core before each servo sample. */
 static bool env_clock_check(void *ctx)
 {
@@ -830,6 +856,7 @@ int gn_daemon_init(struct gn_daemon *d, struct gn_config *cfg, char *err,
 	rc = gn_config_clock(cfg, &cc, err, errlen);
 	if (rc)
 		return rc;
+	note_pi_options(cfg, &cc.servo);
 	d->free_running = cc.free_running;
 	d->tx_ts_timeout_ms =
 	    (int)gn_config_get_int(cfg, NULL, "tx_timestamp_timeout");

@@ -82,6 +82,18 @@ bad "long option without its value" "priority1" -- -m -q -i lo "${S[@]}" --prior
 bad "unknown short option" "-Z" -- -Z
 bad "missing configuration file" "$IT_WORK/none.cfg" -- -m -q -i lo -f "$IT_WORK/none.cfg" "${S[@]}"
 bad "no interface" "interface" -- -m -q "${S[@]}"
+# PI constants with another servo are said to have no effect (lo has no
+# MAC address, so the run ends right after the configuration).
+f=$(cfgfile picon.cfg "[global]" "pi_proportional_const 0.5")
+bad "PI constant with the Kalman servo" "pi_proportional_const has no effect with clock_servo kalman" -- -m -q -i lo -f "$f" "${S[@]}"
+N=$((N + 1))
+out=$(timeout 5 "$GNOMOND" -m -q -i lo -f "$f" --clock_servo pi "${S[@]}" 2>&1)
+if grep -q "no effect" <<<"$out"; then
+	echo "FAIL  PI constant with clock_servo pi: $out"
+	NFAIL=$((NFAIL + 1))
+else
+	echo "ok    PI constant with clock_servo pi: no notice"
+fi
 
 N=$((N + 1))
 out=$(timeout 5 "$GNOMOND" -h 2>&1)
