@@ -81,14 +81,6 @@ static int lower_wins(unsigned int a, unsigned int b)
 	return (a > b) - (a < b);
 }
 
-/*
- * ITU-T G.8275.1/.2's alternate comparison, as linuxptp does it
- * (telecom.c): no priority1; class, accuracy, variance, priority2, then
- * the local priority of the receiving port (of the clock for its own
- * data set); then, for a grandmaster of class 127 or better, topology
- * (stepsRemoved) before identity, else identity, and topology between
- * two data sets of one grandmaster.
- */
 /* clockClass, clockAccuracy, offsetScaledLogVariance, priority2: the
  * middle of both comparisons. */
 static int compare_quality_priority2(const struct gn_bmca_ds *a,
@@ -107,6 +99,14 @@ static int compare_quality_priority2(const struct gn_bmca_ds *a,
 	return diff;
 }
 
+/*
+ * ITU-T G.8275.1/.2's alternate comparison, as linuxptp does it
+ * (telecom.c): no priority1; class, accuracy, variance, priority2, then
+ * the local priority of the receiving port (of the clock for its own
+ * data set); then, for a grandmaster of class 127 or better, topology
+ * (stepsRemoved) before identity, else identity, and topology between
+ * two data sets of one grandmaster.
+ */
 static int compare_telecom(const struct gn_bmca_ds *a,
 			   const struct gn_bmca_ds *b)
 {
@@ -130,6 +130,12 @@ static int compare_telecom(const struct gn_bmca_ds *a,
  */
 int gn_bmca_compare(const struct gn_bmca_ds *a, const struct gn_bmca_ds *b)
 {
+	return gn_bmca_compare_as(a, b, false);
+}
+
+int gn_bmca_compare_as(const struct gn_bmca_ds *a, const struct gn_bmca_ds *b,
+		       bool telecom)
+{
 	int diff;
 
 	if (a == b)
@@ -138,7 +144,7 @@ int gn_bmca_compare(const struct gn_bmca_ds *a, const struct gn_bmca_ds *b)
 		return GN_BMCA_A_BETTER;
 	if (!a)
 		return GN_BMCA_B_BETTER;
-	if (a->telecom || b->telecom)
+	if (telecom)
 		return compare_telecom(a, b);
 
 	if (gn_clock_identity_eq(&a->gm_identity, &b->gm_identity))
@@ -200,9 +206,9 @@ const char *gn_bmca_decision_str(enum gn_bmca_decision d)
 }
 
 /* "D0 better than, or better by topology than, X" of figure 26. */
-static bool d0_beats(const struct gn_bmca_ds *d0, const struct gn_bmca_ds *x)
+static bool d0_beats(const struct gn_bmca_input *in, const struct gn_bmca_ds *x)
 {
-	return gn_bmca_compare(d0, x) > 0;
+	return gn_bmca_compare_as(in->d0, x, in->telecom) > 0;
 }
 
 static bool is_class_1_to_127(const struct gn_bmca_ds *d0)
@@ -222,7 +228,7 @@ master_only_decision(const struct gn_bmca_input *in)
 {
 	if (is_class_1_to_127(in->d0))
 		return GN_BMCA_M1;
-	if (d0_beats(in->d0, in->ebest))
+	if (d0_beats(in, in->ebest))
 		return GN_BMCA_M2;
 	return GN_BMCA_M3;
 }
@@ -267,9 +273,9 @@ enum gn_bmca_decision gn_bmca_state_decision(const struct gn_bmca_input *in)
 		return GN_BMCA_NONE;
 
 	if (is_class_1_to_127(in->d0))
-		return d0_beats(in->d0, in->erbest) ? GN_BMCA_M1 : GN_BMCA_P1;
+		return d0_beats(in, in->erbest) ? GN_BMCA_M1 : GN_BMCA_P1;
 
-	if (d0_beats(in->d0, in->ebest))
+	if (d0_beats(in, in->ebest))
 		return GN_BMCA_M2;
 
 	/* Ebest exists here (else D0 would have won); trust the flag only
@@ -277,7 +283,8 @@ enum gn_bmca_decision gn_bmca_state_decision(const struct gn_bmca_input *in)
 	if (in->erbest_is_ebest && in->erbest)
 		return GN_BMCA_S1;
 
-	if (gn_bmca_compare(in->ebest, in->erbest) == GN_BMCA_A_BETTER_TOPO)
+	if (gn_bmca_compare_as(in->ebest, in->erbest, in->telecom) ==
+	    GN_BMCA_A_BETTER_TOPO)
 		return GN_BMCA_P2;
 	return GN_BMCA_M3;
 }

@@ -21,11 +21,10 @@ struct gn_bmca_ds {
 	uint16_t steps_removed;
 	struct gn_port_identity sender;	  /* header sourcePortIdentity */
 	struct gn_port_identity receiver; /* port that received it */
-	/* G.8275.x (dataset_comparison G.8275.x): the local priority of
-	 * the receiving port (of the clock, for its own data set), and
-	 * whether to compare as G.8275.x does. */
+	/* G.8275.x: the local priority of the receiving port (of the
+	 * clock, for its own data set); only gn_bmca_compare_as(..., true)
+	 * looks at it. */
 	uint8_t local_priority;
-	bool telecom;
 };
 
 /* Results of gn_bmca_compare(a, b), as in 1588 figure 27/28. */
@@ -38,6 +37,10 @@ enum {
 };
 
 int gn_bmca_compare(const struct gn_bmca_ds *a, const struct gn_bmca_ds *b);
+/* The same, in the clock's comparison mode: 1588's, or with telecom the
+ * alternate one of G.8275.x (dataset_comparison G.8275.x). */
+int gn_bmca_compare_as(const struct gn_bmca_ds *a, const struct gn_bmca_ds *b,
+		       bool telecom);
 
 /* D0: the local clock as a candidate (stepsRemoved 0, sender = receiver =
  * clockIdentity with port 0). */
@@ -74,6 +77,7 @@ struct gn_bmca_input {
 	bool erbest_is_ebest;		 /* Ebest was received on this port */
 	enum gn_port_state state;	 /* current port state */
 	enum gn_clock_role role;
+	bool telecom; /* compare data sets as G.8275.x does */
 };
 
 /*
@@ -111,9 +115,10 @@ struct gn_foreign_table {
 	 * ignored (linuxptp's clock_class_threshold; 255 accepts all). Set
 	 * after gn_foreign_init, which sets 255. */
 	uint8_t clock_class_threshold;
-	/* Given to every data set recorded (G.8275.portDS.localPriority
-	 * and dataset_comparison G.8275.x); set after gn_foreign_init,
-	 * which sets 128 and false. */
+	/* G.8275.portDS.localPriority, given to every data set recorded,
+	 * and the comparison mode gn_foreign_best uses
+	 * (dataset_comparison G.8275.x); set after gn_foreign_init, which
+	 * sets 128 and false. */
 	uint8_t local_priority;
 	bool telecom;
 };

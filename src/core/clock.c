@@ -421,7 +421,6 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 	c->state_decision_due = false;
 	gn_bmca_ds_from_default(&c->dds, &d0);
 	d0.local_priority = c->cfg.local_priority;
-	d0.telecom = c->cfg.telecom_dscmp;
 
 	for (i = 0; i < c->nports; i++) {
 		struct gn_port *p = &c->ports[i];
@@ -429,7 +428,8 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 
 		if (!fm)
 			continue;
-		if (!best || gn_bmca_compare(&fm->ds, &best->ds) > 0) {
+		if (!best || gn_bmca_compare_as(&fm->ds, &best->ds,
+						c->cfg.telecom_dscmp) > 0) {
 			best = fm;
 			best_port = (int)i;
 		}
@@ -460,7 +460,8 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 		c->best_decided = true;
 	if (fresh_best) {
 		clock_reset_sync(c);
-		if (best && gn_bmca_compare(&d0, &best->ds) < 0) {
+		if (best && gn_bmca_compare_as(&d0, &best->ds,
+					       c->cfg.telecom_dscmp) < 0) {
 			gn_clock_identity_str(&best->ds.gm_identity, id,
 					      sizeof(id));
 			gn_clock_log(c, GN_LOG_NOTICE,
@@ -487,6 +488,7 @@ void gn_clock_run_state_decision(struct gn_clock *c)
 		    .erbest_is_ebest = best && (int)i == best_port,
 		    .state = p->ds.state,
 		    .role = clock_port_role(c, p),
+		    .telecom = c->cfg.telecom_dscmp,
 		};
 		enum gn_bmca_decision d = gn_bmca_state_decision(&in);
 		enum gn_fsm_event ev = gn_fsm_event_from_decision(d);

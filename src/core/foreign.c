@@ -231,7 +231,6 @@ int gn_foreign_add(struct gn_foreign_table *t, const struct gn_msg *announce,
 	fm->announce = announce->body.announce;
 	gn_bmca_ds_from_announce(announce, &t->receiver, &fm->ds);
 	fm->ds.local_priority = t->local_priority;
-	fm->ds.telecom = t->telecom;
 
 	if (count_current(fm, now_ns, win_ns) < GN_FOREIGN_MASTER_THRESHOLD)
 		return 0;
@@ -251,7 +250,8 @@ const struct gn_foreign_master *gn_foreign_best(struct gn_foreign_table *t,
 
 		if (!gn_foreign_qualified(fm, now_ns, announce_interval_ns))
 			continue;
-		if (!best || gn_bmca_compare(&fm->ds, &best->ds) > 0)
+		if (!best ||
+		    gn_bmca_compare_as(&fm->ds, &best->ds, t->telecom) > 0)
 			best = fm;
 	}
 	return best;

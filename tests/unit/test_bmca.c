@@ -200,7 +200,6 @@ static void test_compare_telecom(void **state)
 	struct gn_bmca_ds a = base_ds(), b = base_ds();
 
 	(void)state;
-	a.telecom = b.telecom = true;
 	a.local_priority = b.local_priority = 128;
 	b.gm_identity = cid(0x51, 0x01);
 
@@ -209,16 +208,16 @@ static void test_compare_telecom(void **state)
 	b.priority1 = 0;
 	a.quality.clock_class = 6;
 	b.quality.clock_class = 7;
-	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
-	assert_int_equal(gn_bmca_compare(&b, &a), GN_BMCA_B_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, true), GN_BMCA_A_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&b, &a, true), GN_BMCA_B_BETTER);
 
 	/* After priority2, the local priority (of the receiving port). */
 	b.quality.clock_class = 6;
 	a.local_priority = 129;
 	b.local_priority = 127;
-	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, true), GN_BMCA_B_BETTER);
 	a.priority2 = 127; /* priority2 first */
-	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, true), GN_BMCA_A_BETTER);
 	a.priority2 = 128;
 	a.local_priority = 128;
 	b.local_priority = 128;
@@ -227,24 +226,48 @@ static void test_compare_telecom(void **state)
 	 * identity (a has the lower identity, b is two steps nearer). */
 	a.steps_removed = 3;
 	b.steps_removed = 1;
-	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, true), GN_BMCA_B_BETTER);
 	/* Class above 127: identity, as 1588. */
 	a.quality.clock_class = b.quality.clock_class = 248;
-	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, true), GN_BMCA_A_BETTER);
 	/* One grandmaster: topology. */
 	b.gm_identity = a.gm_identity;
-	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, true), GN_BMCA_B_BETTER);
 
-	/* Either data set asking for it is enough (the clock's own has the
-	 * flag too), and 1588's comparison is untouched without it. */
+	/* 1588's comparison is untouched without the mode. */
 	b = base_ds();
 	b.gm_identity = cid(0x51, 0x01);
 	a = base_ds();
 	a.priority1 = 129; /* 1588: b better on priority1 */
 	a.quality.clock_class = 6;
 	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_B_BETTER);
-	a.telecom = true;
-	assert_int_equal(gn_bmca_compare(&a, &b), GN_BMCA_A_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, false), GN_BMCA_B_BETTER);
+	assert_int_equal(gn_bmca_compare_as(&a, &b, true), GN_BMCA_A_BETTER);
+}
+
+/* The state decision compares in the clock's mode: a local clock that
+ * wins on priority1 under 1588 loses on clockClass under G.8275.x. */
+static void test_decision_telecom(void **state)
+{
+	struct gn_bmca_ds d0 = base_ds(), gm = base_ds();
+	struct gn_bmca_input in = {
+	    .d0 = &d0,
+	    .erbest = &gm,
+	    .ebest = &gm,
+	    .erbest_is_ebest = true,
+	    .state = GN_PS_LISTENING,
+	    .role = GN_ROLE_NORMAL,
+	};
+
+	(void)state;
+	d0.priority1 = 0;
+	d0.quality.clock_class = 248;
+	gm.gm_identity = cid(0x51, 0x01);
+	gm.priority1 = 255;
+	gm.quality.clock_class = 135;
+	assert_int_equal(gn_bmca_state_decision(&in), GN_BMCA_M2);
+	in.telecom = true;
+	assert_int_equal(gn_bmca_state_decision(&in), GN_BMCA_S1);
 }
 
 /* ---- figure 28: the same grandmaster ---- */
@@ -741,6 +764,7 @@ int main(void)
 	    cmocka_unit_test(test_compare_gm_identity_decides),
 	    cmocka_unit_test(test_compare_different_gm_ignores_topology),
 	    cmocka_unit_test(test_compare_telecom),
+	    cmocka_unit_test(test_decision_telecom),
 	    cmocka_unit_test(test_topo_steps_differ_by_two),
 	    cmocka_unit_test(test_topo_b_one_step_further),
 	    cmocka_unit_test(test_topo_one_step_port_number_decides),
