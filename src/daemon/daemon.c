@@ -241,9 +241,7 @@ static void note_pi_options(const struct gn_config *cfg,
 				"%s has no effect with clock_servo %s (PI "
 				"servo only; clock_servo pi gives ptp4l's "
 				"servo)",
-				pi_only[i],
-				sc->type == GN_SERVO_KALMAN ? "kalman"
-							    : "linreg");
+				pi_only[i], gn_servo_type_str(sc->type));
 }
 
 /* ptp4l's clockcheck, asked by the core before each servo sample. */
