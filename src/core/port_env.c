@@ -188,6 +188,17 @@ static bool env_fit(struct gn_port *p, int64_t t2_ns,
 	return false;
 }
 
+/* Offsets come from the mean path delay again: false. */
+static bool env_off(struct gn_port *p)
+{
+	if (p->env_on)
+		gn_clock_log(p->clock, GN_LOG_DEBUG,
+			     "port %u (%s): packet selection off", p->index + 1,
+			     p->cfg.name);
+	p->env_on = false;
+	return false;
+}
+
 bool gn_port_env_offset(struct gn_port *p, int64_t t1c_ns, int64_t t2_ns,
 			int64_t *offset_ns)
 {
@@ -197,26 +208,16 @@ bool gn_port_env_offset(struct gn_port *p, int64_t t1c_ns, int64_t t2_ns,
 
 	/* t1c comes from the wire: no wrapping. */
 	if (!env_servo_ready(p) || gn_sub_ns(t2_ns, t1c_ns, &d) < 0 ||
-	    gn_sub_ns(d, p->cfg.delay_asymmetry_ns, &d) < 0) {
-		p->env_on = false;
-		return false;
-	}
+	    gn_sub_ns(d, p->cfg.delay_asymmetry_ns, &d) < 0)
+		return env_off(p);
 	gn_envelope_add(&p->env_ms, t2_ns,
 			(double)d - gn_clock_steer_phase(p->clock, t2_ns));
-
-	if (env_fit(p, t2_ns, &ms, &sm))
-		off = (ms.value - sm.value) / 2.0 +
-		      gn_clock_steer_phase(p->clock, t2_ns);
-	else
-		off = NAN;
-	if (!(fabs(off) < 9e18)) {
-		if (p->env_on)
-			gn_clock_log(p->clock, GN_LOG_DEBUG,
-				     "port %u (%s): packet selection off",
-				     p->index + 1, p->cfg.name);
-		p->env_on = false;
-		return false;
-	}
+	if (!env_fit(p, t2_ns, &ms, &sm))
+		return env_off(p);
+	off =
+	    (ms.value - sm.value) / 2.0 + gn_clock_steer_phase(p->clock, t2_ns);
+	if (!(fabs(off) < 9e18)) /* no int64 holds it */
+		return env_off(p);
 	if (!p->env_on)
 		gn_clock_log(p->clock, GN_LOG_DEBUG,
 			     "port %u (%s): packet selection on, queueing "
