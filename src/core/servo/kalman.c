@@ -39,14 +39,13 @@
  * more row of the fit. Window means further apart than 1.5 times the
  * level's spacing (refusals in a row) give no difference. A
  * non-negative weighted least squares fit over the levels gives the
- * three; a process noise the data
- * cannot yet see is held at the largest value the data allow (a 95 %
- * upper bound from the level that limits it most), so the filter is
- * cautious at first and averages longer as evidence accumulates. R is
- * in every fit unless it would come out negative; then it is taken as
- * half of what the shortest level allows. Squared
- * differences are winsorised at 25 times the level's mean, so spikes cannot
- * blow the model up.
+ * three; a process noise the data cannot yet see is held at the
+ * largest value the data allow (a 95 % upper bound from the level that
+ * limits it most), so the filter is cautious at first and averages
+ * longer as evidence accumulates. R is in every fit unless it would
+ * come out negative; then it is taken as half of what the shortest
+ * level allows. Squared differences are winsorised at 25 times the
+ * level's mean, so spikes cannot blow the model up.
  *
  * Spikes. A sample whose innovation exceeds 5 sigma of its predicted
  * spread is refused (after an 8-sample warm-up). Four refusals in a row
@@ -451,7 +450,9 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 	bool r_negative[8] = {false};
 	unsigned k, i, j, o, best_set = 1;
 	unsigned rows = 0;
-	double m0 = 1.0;
+	/* Level 0's scale and the mean square the prior R alone would
+	 * give it; m0 stays 0 while level 0 is no row of the fit. */
+	double m0 = 0.0, d0_prior = 0.0;
 	bool shape = false;
 
 	for (k = 0; k < GN_KALMAN_LEVELS; k++) {
@@ -474,8 +475,10 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 		 * squares can be far below its expectation, and must not
 		 * pull the fit down by its relative error alone. */
 		mdl = c[0] * kf->r_ns2 + c[1] * kf->q_wfm + c[2] * kf->q_rwfm;
-		if (k == 0)
+		if (k == 0) {
 			m0 = mdl > lv->d2 ? mdl : lv->d2;
+			d0_prior = c[0] * KF_R_PRIOR;
+		}
 		w = sqrt((double)lv->n) / (mdl > lv->d2 ? mdl : lv->d2);
 		fit_row(nm, rhs, scale, &bb, c, w, lv->d2);
 		rows++;
@@ -483,16 +486,15 @@ static void fit_noise(struct gn_servo_kalman *kf, double out[3], double hi[3])
 	/* Level 0's neighbouring differences, on level 0's scale: with the
 	 * squares alone, one level cannot tell white phase noise from
 	 * wander (any single noise fits one number). */
-	if (rows && kf->lv[0].ndd >= KF_FIT_MIN_N) {
-		double c[3], c0[3];
-
-		gn_servo_kalman_coefficients(0, dt, c0);
+	if (m0 > 0.0 && kf->lv[0].ndd >= KF_FIT_MIN_N) {
+		const struct gn_kalman_level *l0 = &kf->lv[0];
+		double c[3];
 
 		gn_servo_kalman_lag_coefficients(dt, c);
-		fit_row(nm, rhs, scale, &bb, c,
-			sqrt((double)kf->lv[0].ndd) / m0, kf->lv[0].dd);
-		shape = kf->lv[0].ndd >= KF_SHAPE_MIN_N && kf->lv[0].dd > 0.0 &&
-			kf->lv[0].d2 > c0[0] * KF_R_PRIOR;
+		fit_row(nm, rhs, scale, &bb, c, sqrt((double)l0->ndd) / m0,
+			l0->dd);
+		shape = l0->ndd >= KF_SHAPE_MIN_N && l0->dd > 0.0 &&
+			l0->d2 > d0_prior;
 	}
 	if (!rows) {
 		/* Nothing known: assume the worst, follow the samples. */
