@@ -20,11 +20,6 @@
 #define S  INT64_C(1000000000)
 #define T0 (INT64_C(1700000000) * S)
 
-/*
- * Points on v = 100 + 2 t (t in s) at t = 0..9, and every odd one 50
- * higher. The hull's lowest line is the line itself; the mean excess is
- * 5 * 50 / 10 = 25. At t = 20 it gives 140.
- */
 /* The envelope over every point, which must exist. */
 static void fit_all(const struct gn_envelope *e, int64_t at_ns, unsigned min_n,
 		    struct gn_envelope_fit *f)
@@ -33,6 +28,11 @@ static void fit_all(const struct gn_envelope *e, int64_t at_ns, unsigned min_n,
 	    gn_envelope_fit(e, INT64_MIN, INT64_MAX, at_ns, min_n, f), 0);
 }
 
+/*
+ * Points on v = 100 + 2 t (t in s) at t = 0..9, and every odd one 50
+ * higher. The hull's lowest line is the line itself; the mean excess is
+ * 5 * 50 / 10 = 25. At t = 20 it gives 140.
+ */
 static void test_line_exact(void **state)
 {
 	struct gn_envelope e;
