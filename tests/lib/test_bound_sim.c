@@ -57,6 +57,7 @@ struct scenario {
 	int64_t master_step_s, master_step_ns;
 	int64_t bound_asym_ns; /* -1: automatic */
 	double holdover_ppb;
+	bool packet_selection; /* must be on at the end (port_env.c) */
 };
 
 struct run {
@@ -325,6 +326,8 @@ static void expect_honest(const struct scenario *sc, double max_bound_ns,
 		assert_true(r.reached_holdover);
 		assert_true(r.holdover_checks > 100);
 	}
+	if (sc->packet_selection)
+		assert_true(r.s->nodes[r.sl].ports[0].env_on);
 	finish(&r);
 }
 
@@ -483,6 +486,7 @@ static void test_calibrated_queueing(void **state)
 	sc.log_sync = 0;
 	sc.duration_s = 400;
 	sc.bound_asym_ns = 0;
+	sc.packet_selection = true;
 	expect_honest(&sc, 100000, 0);
 }
 
